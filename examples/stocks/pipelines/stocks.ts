@@ -1,0 +1,63 @@
+/** The stock-batch system (SEED-SYSTEMS.md #3): per-company daily price files into one typed table. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { col, definePipeline, files, postgres } from 'sluice';
+
+const PROJECT = path.resolve(import.meta.dirname, '..');
+
+/** Tickers named in `top_companies.txt`: one line of quoted names like `'aapl.us.csv'` (while the files end in `.us.txt`). */
+export function listedTickers(file: string): Set<string> {
+  if (!fs.existsSync(file)) throw new Error(`the company list ${file} does not exist`);
+  const names = [...fs.readFileSync(file, 'utf8').matchAll(/'([^']+)'/g)].map((m) => ticker(m[1]!));
+  return new Set(names);
+}
+
+/** `AAPL.us.txt` -> `aapl` */
+export function ticker(fileName: string): string {
+  return path.basename(fileName).trim().toLowerCase().replace(/\.us\.(csv|txt)$/, '');
+}
+
+export default definePipeline({
+  name: 'stocks',
+  description: 'Daily prices of the listed companies, with the day change and percent change',
+  // `input` holds Stocks/*.us.txt and top_companies.txt; point it at your own: --param input=/data/stocks
+  params: { input: 'sample' },
+  source: ({ input }) => {
+    const folder = path.resolve(PROJECT, input);
+    const wanted = listedTickers(path.join(folder, 'top_companies.txt'));
+    return files('*.us.txt', {
+      dir: path.join(folder, 'Stocks'),
+      select: (file) => wanted.has(ticker(file.name)),
+      columns: {
+        Date: col.date({ nullable: false }), Open: col.double(), High: col.double(), Low: col.double(),
+        Close: col.double(), Volume: col.bigint(), OpenInt: col.bigint(),
+      },
+    });
+  },
+  transform: (row, ctx) => ({
+    stock_date: row.Date,
+    open_value: row.Open,
+    high_value: row.High,
+    low_value: row.Low,
+    close_value: row.Close,
+    volume_traded: row.Volume,
+    value_change: row.Close === null || row.Open === null ? null : row.Close - row.Open,
+    // An Open of 0 has no percent change: null, not Infinity.
+    daily_percent_change: row.Close === null || !row.Open ? null : ((row.Close - row.Open) / row.Open) * 100,
+    company_name: ticker(ctx.file.name),
+  }),
+  destination: postgres.table('historical_stocks_data', {
+    columns: {
+      stock_date: col.date({ nullable: false }),
+      open_value: col.numeric(),
+      high_value: col.numeric(),
+      low_value: col.numeric(),
+      close_value: col.numeric(),
+      volume_traded: col.bigint(),
+      value_change: col.double(),
+      daily_percent_change: col.double(),
+      company_name: col.text({ nullable: false }),
+    },
+    write: { mode: 'append' },
+  }),
+});

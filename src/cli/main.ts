@@ -1,0 +1,51 @@
+/** The `sluice` command line: parses arguments and hands each command to its module. */
+import { Command, Option } from 'commander';
+import { DefinitionError } from '../pipeline/parse-options.ts';
+import { dbCommand } from './db-command.ts';
+import { initCommand } from './init-command.ts';
+import { queryCommand } from './query-command.ts';
+import { runCommand } from './run-command.ts';
+import { runsCommand } from './runs-command.ts';
+
+const program = new Command('sluice')
+  .description('Data pipelines in TypeScript: extract, land raw, load Postgres exactly once.')
+  .showHelpAfterError();
+const project = () => new Option('--project <dir>', 'the project folder').default('.');
+
+program.command('init').argument('[dir]', 'folder to create the project in', '.')
+  .description('scaffold a project: sluice.config.ts, pipelines/, .env.example')
+  .action(initCommand);
+
+program.command('run').argument('<pipeline>')
+  .description('run a pipeline once now; exit 0 only if the run succeeded')
+  .addOption(project())
+  .option('--json', 'print exactly one JSON object on stdout')
+  .option('--param <key=value>', 'override a pipeline param (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .action(runCommand);
+
+program.command('runs')
+  .description('run history, newest first')
+  .addOption(project())
+  .option('--pipeline <name>', 'only this pipeline')
+  .option('--limit <n>', 'how many', '20')
+  .option('--json', 'print JSON')
+  .action(runsCommand);
+
+program.command('query').argument('<sql>')
+  .description('read-only SQL on the database (statement timeout 30 s)')
+  .addOption(project())
+  .option('--json', 'print rows as JSON')
+  .option('--csv', 'print rows as CSV')
+  .action(queryCommand);
+
+program.command('db').argument('<action>', 'start | stop | url')
+  .description('the embedded Postgres: start it, stop it, or print its URL')
+  .addOption(project())
+  .action(dbCommand);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  process.stderr.write(`sluice: ${(error as Error).message}\n`);
+  process.exitCode = error instanceof DefinitionError ? 2 : 1;
+}

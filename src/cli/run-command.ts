@@ -1,0 +1,70 @@
+/** `sluice run <pipeline>`: one run now, in this process, with progress on stderr and a summary or JSON on stdout. */
+import { loadPipeline } from '../pipeline/project.ts';
+import { runPipeline, type RunResult } from '../pipeline/run-pipeline.ts';
+import { DefinitionError } from '../pipeline/parse-options.ts';
+import { withContext } from './context.ts';
+import { progressReporter } from './progress.ts';
+import { number, seconds } from './format.ts';
+
+interface Options {
+  readonly project: string;
+  readonly json?: boolean;
+  readonly param: readonly string[];
+}
+
+export async function runCommand(name: string, options: Options): Promise<void> {
+  const params = Object.fromEntries(options.param.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new DefinitionError(`--param ${pair}: expected key=value`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }));
+  const result = await withContext(options.project, async (ctx) => {
+    const pipeline = await loadPipeline(ctx.project, name);
+    const progress = progressReporter(name);
+    try {
+      return await runPipeline(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, onProgress: progress.update });
+    } finally {
+      progress.stop();
+    }
+  });
+  process.stdout.write(options.json ? JSON.stringify(contractJson(result)) + '\n' : summary(result, options.project));
+  process.exitCode = result.status === 'succeeded' ? 0 : 1;
+}
+
+/** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract). */
+export function contractJson(result: RunResult) {
+  const { extracted, loaded, rejected, filtered, inserted, updated, unchanged } = result.counts;
+  return {
+    runId: result.runId,
+    pipeline: result.pipeline,
+    status: result.status,
+    counts: { extracted, loaded, rejected, filtered, inserted, updated, unchanged },
+    rawObjects: result.rawObjects,
+    durationMs: result.durationMs,
+    error: result.error,
+  };
+}
+
+function summary(result: RunResult, project: string): string {
+  const c = result.counts;
+  const lines = [
+    `${result.pipeline}: ${result.status} in ${seconds(result.durationMs)} (run ${result.runId})`,
+    `  rows     extracted ${number(c.extracted)} = loaded ${number(c.loaded)} + rejected ${number(c.rejected)} + filtered ${number(c.filtered)}`,
+    `  table    inserted ${number(c.inserted)}, updated ${number(c.updated)}, unchanged ${number(c.unchanged)}`,
+    `  files    ${number(result.rawObjects.length)} landed in the raw zone` +
+      (c.skippedObjects ? `, ${number(c.skippedObjects)} skipped (content already loaded)` : '') +
+      (result.rejects.objects ? `, ${number(result.rejects.objects)} rejected` : ''),
+    `  stages   ${result.stages.map((s) => `${s.stage} ${seconds(s.ms)}`).join(', ')}`,
+  ];
+  if (result.rejects.key) {
+    lines.push(`  rejects  quarantined in ${result.rejects.key} (lake) and sluice.rejects:`);
+    for (const r of result.rejects.first.slice(0, 5)) lines.push(`           ${r.source} line ${r.line}: ${r.reason}`);
+    const more = c.rejected + result.rejects.objects - Math.min(5, result.rejects.first.length);
+    if (more > 0) lines.push(`           ... and ${number(more)} more`);
+  }
+  if (result.error) lines.push(`  error    ${result.error}`);
+  if (result.status === 'succeeded' && c.inserted) {
+    lines.push(`  next     npx sluice runs --project ${project}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,39 @@
+/** The database sluice keeps its state in (and loads by default): external via DATABASE_URL, else the embedded one. */
+import pg from 'pg';
+import { ensureEmbeddedPostgres } from './embedded-postgres.ts';
+import { migrate } from './migrate.ts';
+
+/** An open connection pool to sluice's database, migrated. */
+export interface Database {
+  readonly pool: pg.Pool;
+  /** Where it is, for people: the URL without its password. */
+  readonly display: string;
+  close(): Promise<void>;
+}
+
+/** Where the database is: an explicit URL, or the embedded server kept in `stateDir`. */
+export interface DatabaseLocation {
+  readonly url?: string;
+  readonly stateDir: string;
+}
+
+/** Opens (starting the embedded server if needed) and migrates the database. */
+export async function openDatabase(location: DatabaseLocation): Promise<Database> {
+  const url = location.url ?? (await ensureEmbeddedPostgres(location.stateDir)).url;
+  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'sluice' });
+  // An idle client that loses its server (restart, network) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  await migrate(pool);
+  return { pool, display: withoutPassword(url), close: () => pool.end() };
+}
+
+/** A connection URL safe to print. */
+export function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

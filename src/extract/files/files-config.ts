@@ -1,0 +1,37 @@
+/** Options of the `files()` source, validated once here; the docs and error messages come from this schema. */
+import { z } from 'zod';
+import type { Columns } from '../../transform/columns.ts';
+
+/** What `select` is told about a matched file. */
+export interface FileInfo {
+  /** Path relative to `dir`, with `/` separators. */
+  readonly name: string;
+  readonly path: string;
+  readonly size: number;
+}
+
+export const filesConfig = z.object({
+  /** Folder the pattern is matched in; relative to the project folder. */
+  dir: z.string().min(1).default('.'),
+  format: z.literal('csv').default('csv'),
+  /** true: first line names the columns; false: `column_1`...; or the names. */
+  header: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(true),
+  delimiter: z.string().min(1).default(','),
+  quote: z.string().length(1).default('"'),
+  /** Text that stands for null, e.g. `\\N`. */
+  nullValue: z.string().optional(),
+  /** Lines end with the delimiter too (TPC-H `.tbl`). */
+  trailingDelimiter: z.boolean().default(false),
+  /** `auto`: gzip when the name ends in `.gz`. */
+  compression: z.enum(['auto', 'gzip', 'none']).default('auto'),
+  /** Keep only the files this returns true for. */
+  select: z.custom<(file: FileInfo) => boolean>((v) => typeof v === 'function', 'expected a function (file) => boolean').optional(),
+  /** Declared input columns: rows reach the transform typed, and a value that does not fit is quarantined. */
+  columns: z.custom<Columns>((v) => typeof v === 'object' && v !== null, 'expected columns such as { Open: col.double() }').optional(),
+  maxFieldChars: z.number().int().positive().default(16 * 1024 * 1024),
+});
+
+/** Options as a user writes them. */
+export type FilesOptions = z.input<typeof filesConfig>;
+/** Options after defaults. */
+export type FilesConfig = z.output<typeof filesConfig>;

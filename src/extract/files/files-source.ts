@@ -1,0 +1,46 @@
+/** `files()`: delimited files matched by a glob in a local folder. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { glob } from 'tinyglobby';
+import type { Columns, ReadRow } from '../../transform/columns.ts';
+import { readCsv } from '../formats/csv-reader.ts';
+import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
+import { typeRecords } from '../type-records.ts';
+import { filesConfig, type FilesOptions } from './files-config.ts';
+import { parseOptions } from '../../pipeline/parse-options.ts';
+
+/**
+ * Files in a folder, matched by a glob, read as CSV (any delimiter), optionally gzip.
+ * @example
+ * source: files('*.us.txt', { dir: 'sample/Stocks', columns: { Date: col.date(), Open: col.double() } })
+ */
+export function files<C extends Columns>(pattern: string, options: FilesOptions & { columns: C }): Source<ReadRow<C>>;
+export function files(pattern: string, options?: FilesOptions): Source<Record<string, string | null>>;
+export function files(pattern: string, options: FilesOptions = {}): Source<unknown> {
+  const config = parseOptions('files()', filesConfig, options);
+  const layout = {
+    ...config,
+    header: config.header === false && config.columns ? Object.keys(config.columns) : config.header,
+  };
+  return {
+    kind: 'files',
+    describe: () => `files ${path.posix.join(config.dir, pattern)} (${config.format})`,
+
+    async list(ctx: SourceContext): Promise<readonly SourceObject[]> {
+      const dir = path.resolve(ctx.projectDir, config.dir);
+      if (!fs.existsSync(dir)) throw new Error(`files(): folder ${dir} does not exist`);
+      const names = (await glob(pattern, { cwd: dir, onlyFiles: true, followSymbolicLinks: false, expandDirectories: false })).sort();
+      const found = names.map((name) => ({ name, path: path.join(dir, name), size: fs.statSync(path.join(dir, name)).size }));
+      return found
+        .filter((file) => config.select?.(file) ?? true)
+        .map((file) => ({ name: file.name, open: async () => fs.createReadStream(file.path, { highWaterMark: 256 * 1024 }) }));
+    },
+
+    parse(body: Readable, name: string): AsyncIterable<RecordBatch<unknown>> {
+      const gzip = config.compression === 'gzip' || (config.compression === 'auto' && name.endsWith('.gz'));
+      const records = readCsv(body, name, { ...layout, gzip });
+      return config.columns ? typeRecords(records, config.columns) : records;
+    },
+  };
+}

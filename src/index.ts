@@ -1,0 +1,10 @@
+/** sluice's public API: what a pipeline module or `sluice.config.ts` imports from 'sluice'. */
+export { definePipeline, type Pipeline, type PipelineDefinition } from './pipeline/define-pipeline.ts';
+export { defineConfig, type ProjectConfig } from './pipeline/project.ts';
+export { files } from './extract/files/files-source.ts';
+export type { FilesOptions, FileInfo } from './extract/files/files-config.ts';
+export type { Source, SourceObject, RecordBatch } from './extract/source.ts';
+export { postgres } from './load/postgres/postgres-destination.ts';
+export type { Destination } from './load/destination.ts';
+export { col, type Column, type Columns, type ReadRow, type WriteRow } from './transform/columns.ts';
+export type { TransformContext } from './transform/transform-batch.ts';

@@ -1,0 +1,55 @@
+/** A lake in a local folder: each object a file, written to a temporary name and renamed into place. */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { checkKey } from './lake-key.ts';
+import type { Lake, LakeObject } from './lake.ts';
+
+/** A lake rooted at `root` (created on first write). */
+export function localLake(root: string): Lake {
+  const file = (key: string) => path.join(root, ...checkKey(key).split('/'));
+  return {
+    location: root,
+
+    async put(key, body) {
+      const target = file(key);
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      const temp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
+      try {
+        const source = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : body;
+        await pipeline(source, fs.createWriteStream(temp, { flags: 'wx' }));
+        await fsp.rename(temp, target);
+      } catch (error) {
+        await fsp.rm(temp, { force: true });
+        throw error;
+      }
+    },
+
+    async get(key) {
+      const handle = await fsp.open(file(key), 'r');
+      return handle.createReadStream({ highWaterMark: 256 * 1024 });
+    },
+
+    async *list(prefix) {
+      const base = path.join(root, ...prefix.split('/').filter(Boolean).slice(0, -1));
+      const entries = await fsp.readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+      const found: LakeObject[] = [];
+      for (const entry of entries) {
+        if (!entry.isFile() || entry.name.includes('.tmp-')) continue;
+        const full = path.join(entry.parentPath, entry.name);
+        const key = path.relative(root, full).split(path.sep).join('/');
+        if (!key.startsWith(prefix)) continue;
+        const stat = await fsp.stat(full);
+        found.push({ key, size: stat.size, modified: stat.mtime });
+      }
+      yield* found.sort((a, b) => (a.key < b.key ? -1 : 1));
+    },
+
+    async delete(key) {
+      await fsp.rm(file(key), { force: true });
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/** The load ledger: which run keys and which raw objects (by content) each pipeline has committed. */
+import type pg from 'pg';
+import type { LoadedObject } from './destination.ts';
+
+/** The sha256s among `sha256s` that `pipeline` has already loaded. */
+export async function loadedContent(pool: pg.Pool, pipeline: string, sha256s: readonly string[]): Promise<Set<string>> {
+  if (!sha256s.length) return new Set();
+  const { rows } = await pool.query<{ sha256: string }>(
+    'SELECT sha256 FROM sluice.loaded_objects WHERE pipeline = $1 AND sha256 = ANY($2)', [pipeline, sha256s]);
+  return new Set(rows.map((r) => r.sha256));
+}
+
+/**
+ * Claims the run key inside the load's transaction. Returns false when it was committed before. A concurrent
+ * load of the same key waits on the primary key until this transaction ends, then finds it and loads nothing.
+ */
+export async function claimRunKey(client: pg.ClientBase, pipeline: string, runKey: string, runId: string, attempt: number): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `INSERT INTO sluice.ledger (pipeline, run_key, run_id, attempt, counts) VALUES ($1, $2, $3, $4, '{}')
+     ON CONFLICT (pipeline, run_key) DO NOTHING`, [pipeline, runKey, runId, attempt]);
+  return rowCount === 1;
+}
+
+/** Records the counts and the loaded objects, in the load's transaction. Fails if another run loaded the same content meanwhile. */
+export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey: string, runId: string,
+  objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>): Promise<void> {
+  await client.query('UPDATE sluice.ledger SET counts = $3, committed_at = now() WHERE pipeline = $1 AND run_key = $2',
+    [pipeline, runKey, counts]);
+  await client.query(
+    `INSERT INTO sluice.loaded_objects (pipeline, sha256, name, bytes, raw_key, run_id)
+     SELECT $1, o.sha256, o.name, o.bytes, o.raw_key, $2
+     FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[]) AS o(sha256, name, bytes, raw_key)`,
+    [pipeline, runId, objects.map((o) => o.sha256), objects.map((o) => o.name), objects.map((o) => o.bytes), objects.map((o) => o.rawKey)]);
+}

@@ -1,0 +1,60 @@
+/** Encodes rows as COPY text and streams them into a COPY in ~64 KB writes, waiting when Postgres is behind. */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+const FLUSH_AT = 64 * 1024;
+const SPECIAL = /[\\\t\n\r]/;
+
+/** One COPY ... FROM STDIN (text format) in progress. */
+export class CopyWriter {
+  readonly #stream: Writable;
+  #parts: string[] = [];
+  #size = 0;
+  #failure: Error | undefined;
+
+  constructor(stream: Writable) {
+    this.#stream = stream;
+    stream.on('error', (error: Error) => { this.#failure ??= error; });
+  }
+
+  /** Appends rows; resolves once they are buffered or handed to the socket. */
+  async write(rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    for (const row of rows) {
+      let line = '';
+      for (let i = 0; i < row.length; i++) {
+        const value = row[i];
+        line += (i ? '\t' : '') + (value === null || value === undefined ? '\\N' : SPECIAL.test(value) ? escape(value) : value);
+      }
+      this.#parts.push(line + '\n');
+      this.#size += line.length + 1;
+      if (this.#size >= FLUSH_AT) await this.#flush();
+    }
+  }
+
+  /** Sends what is buffered and ends the COPY; resolves when Postgres has accepted every row. */
+  async end(): Promise<void> {
+    await this.#flush();
+    this.#check();
+    const finished = once(this.#stream, 'finish');
+    this.#stream.end();
+    await finished;
+  }
+
+  async #flush(): Promise<void> {
+    this.#check();
+    if (!this.#size) return;
+    const chunk = Buffer.from(this.#parts.join(''));
+    this.#parts = [];
+    this.#size = 0;
+    if (!this.#stream.write(chunk)) await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'error')]);
+    this.#check();
+  }
+
+  #check(): void {
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+function escape(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}

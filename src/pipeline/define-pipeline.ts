@@ -1,0 +1,71 @@
+/** `definePipeline`: a pipeline's definition, checked when its module loads, typed from source to destination. */
+import { z } from 'zod';
+import { isSource, type Source } from '../extract/source.ts';
+import { isDestination, type Destination } from '../load/destination.ts';
+import type { TransformFn } from '../transform/transform-batch.ts';
+import { parseOptions } from './parse-options.ts';
+
+type Params = Readonly<Record<string, string>>;
+
+/** What a user writes. `Out` is fixed by the destination's columns; the transform must produce it. */
+export interface PipelineDefinition<In, Out, P extends Params> {
+  /** Lowercase letters, digits, `-` and `_`; used in the raw zone's keys and the CLI. */
+  readonly name: string;
+  readonly description?: string;
+  /** Named string options with defaults, overridden per run with `sluice run <name> --param key=value`. */
+  readonly params?: P;
+  /** The source, or a function of the params that makes it. */
+  readonly source: Source<In> | ((params: P) => Source<In>);
+  /** Per record: the row to load, or null to filter it out. Without it, fields map to columns by name. */
+  readonly transform?: TransformFn<In, NoInfer<Out>>;
+  readonly destination: Destination<Out>;
+}
+
+/** A checked pipeline, as the runner sees it. */
+export interface Pipeline {
+  readonly name: string;
+  readonly description?: string;
+  readonly params: Params;
+  /** Makes the source for a run's params. */
+  source(params: Params): Source;
+  readonly transform?: TransformFn<unknown, object>;
+  readonly destination: Destination;
+}
+
+const definitionSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, - and _, starting with a letter'),
+  description: z.string().optional(),
+  params: z.record(z.string(), z.string()).default({}),
+  source: z.custom<unknown>((v) => isSource(v) || typeof v === 'function', 'expected a source such as files("*.csv")'),
+  transform: z.custom<TransformFn<unknown, object>>((v) => typeof v === 'function', 'expected a function (row, ctx) => row').optional(),
+  destination: z.custom<Destination>(isDestination, 'expected a destination such as postgres.table("name", { columns })'),
+}).strict();
+
+/**
+ * Defines a pipeline; the module's default export.
+ * @example
+ * export default definePipeline({
+ *   name: 'stocks',
+ *   source: files('*.us.txt', { dir: 'sample/Stocks' }),
+ *   transform: (row) => ({ stock_date: row.Date, close_value: row.Close }),
+ *   destination: postgres.table('historical_stocks_data', { columns: { stock_date: col.date(), close_value: col.numeric(12, 4) } }),
+ * });
+ */
+export function definePipeline<In, Out, P extends Params = Params>(definition: PipelineDefinition<In, Out, P>): Pipeline {
+  const name = typeof definition?.name === 'string' ? ` "${definition.name}"` : '';
+  const checked = parseOptions(`pipeline${name}`, definitionSchema, definition);
+  const source = checked.source;
+  const make = (params: Params): Source => {
+    const made = typeof source === 'function' && !isSource(source) ? (source as (p: Params) => unknown)(params) : source;
+    if (!isSource(made)) throw new Error(`pipeline "${checked.name}": source(params) did not return a source`);
+    return made;
+  };
+  return Object.freeze({ ...checked, source: make, [PIPELINE]: true });
+}
+
+const PIPELINE = Symbol.for('sluice.pipeline');
+
+/** True for what `definePipeline` returns. */
+export function isPipeline(value: unknown): value is Pipeline {
+  return typeof value === 'object' && value !== null && PIPELINE in value;
+}

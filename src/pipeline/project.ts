@@ -1,0 +1,93 @@
+/** A sluice project: a folder with an optional `sluice.config.ts` and pipelines in `pipelines/*.ts`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { isPipeline, type Pipeline } from './define-pipeline.ts';
+import { DefinitionError, parseOptions } from './parse-options.ts';
+import { resolveSluiceImports } from './resolve-sluice.ts';
+
+const configSchema = z.object({
+  /** Postgres for sluice's state and the default destination. Default: embedded, in `.sluice/postgres`. */
+  database: z.object({ url: z.string().min(1).optional() }).strict().default({}),
+  /** The lake: a folder (relative to the project) or, later, `s3://bucket/prefix`. */
+  lake: z.string().min(1).default('.sluice/lake'),
+}).strict();
+
+/** What a user writes in `sluice.config.ts`. */
+export type ProjectConfig = z.input<typeof configSchema>;
+
+/**
+ * Declares the project's settings; the default export of `sluice.config.ts`. Environment variables win:
+ * `DATABASE_URL` over `database.url`, `SLUICE_LAKE` over `lake`.
+ * @example
+ * export default defineConfig({ lake: '.sluice/lake' });
+ */
+export function defineConfig(config: ProjectConfig): ProjectConfig {
+  return config;
+}
+
+/** A loaded project. */
+export interface Project {
+  readonly dir: string;
+  /** `.sluice`: the embedded database and other local state. */
+  readonly stateDir: string;
+  /** An external database URL, or undefined for the embedded one. */
+  readonly databaseUrl?: string;
+  /** Absolute folder of the local lake. */
+  readonly lake: string;
+}
+
+/** Reads the project's config (no pipelines are loaded). */
+export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
+  const projectDir = path.resolve(dir);
+  if (!fs.existsSync(projectDir)) throw new DefinitionError(`project folder ${projectDir} does not exist`);
+  const file = ['sluice.config.ts', 'sluice.config.js'].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
+  const raw = file ? await importDefault(file) : {};
+  const config = parseOptions(file ? path.relative(process.cwd(), file) || file : 'config', configSchema, raw);
+  const lake = env.SLUICE_LAKE || config.lake;
+  if (lake.startsWith('s3://')) throw new DefinitionError(`lake ${lake}: S3 lakes are not supported yet; use a folder`);
+  return {
+    dir: projectDir,
+    stateDir: path.join(projectDir, '.sluice'),
+    databaseUrl: env.DATABASE_URL || config.database.url,
+    lake: path.resolve(projectDir, lake),
+  };
+}
+
+/** Loads every pipeline in `pipelines/`, checked; a bad one fails with its file named. */
+export async function loadPipelines(project: Project): Promise<Map<string, Pipeline & { readonly file: string }>> {
+  const dir = path.join(project.dir, 'pipelines');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.(test|d)\.[mc]?[tj]s$/.test(f)).sort() : [];
+  const pipelines = new Map<string, Pipeline & { readonly file: string }>();
+  for (const name of files) {
+    const file = path.join(dir, name);
+    const shown = path.relative(process.cwd(), file) || file;
+    const exported = await importDefault(file).catch((error: Error) => {
+      throw new DefinitionError(`${shown}: ${error.message}`);
+    });
+    if (!isPipeline(exported)) throw new DefinitionError(`${shown}: the default export must be definePipeline({...})`);
+    const other = pipelines.get(exported.name);
+    if (other) throw new DefinitionError(`${shown}: pipeline "${exported.name}" is also defined in ${other.file}`);
+    pipelines.set(exported.name, { ...exported, source: exported.source, file: shown });
+  }
+  return pipelines;
+}
+
+/** Loads one pipeline by name, with a helpful error when it does not exist. */
+export async function loadPipeline(project: Project, name: string): Promise<Pipeline & { readonly file: string }> {
+  const pipelines = await loadPipelines(project);
+  const found = pipelines.get(name);
+  if (!found) {
+    const known = [...pipelines.keys()];
+    throw new DefinitionError(`no pipeline "${name}" in ${path.join(project.dir, 'pipelines')}` +
+      (known.length ? ` (found: ${known.join(', ')})` : ' (no pipelines found)'));
+  }
+  return found;
+}
+
+async function importDefault(file: string): Promise<unknown> {
+  resolveSluiceImports();
+  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  return module.default;
+}

@@ -1,0 +1,114 @@
+/** Runs a pipeline once through its stages, in order: extract, land, transform + load, record. Start reading here. */
+import type { Database } from '../database/database.ts';
+import type { Lake } from '../lake/lake.ts';
+import { land, rawPrefix, writeManifest, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts';
+import { loadedContent } from '../load/ledger.ts';
+import { checkAccounting, emptyCounts, type Counts } from '../runs/counts.ts';
+import { finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
+import { openQuarantine } from '../transform/quarantine.ts';
+import type { Pipeline } from './define-pipeline.ts';
+import { transformAndLoad, type Progress } from './transform-and-load.ts';
+
+/** What a run needs from its surroundings. */
+export interface RunEnvironment {
+  readonly projectDir: string;
+  readonly database: Database;
+  readonly lake: Lake;
+}
+
+/** How this run was asked for. */
+export interface RunOptions {
+  readonly trigger?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** A finished run: the run record plus what the CLI prints. */
+export interface RunResult extends RunRecord {
+  readonly counts: Counts & Record<string, number>;
+  readonly durationMs: number;
+  /** Rejected files and the first rejected rows, for the summary. */
+  readonly rejects: { readonly key?: string; readonly objects: number; readonly first: readonly { source: string; line: number; reason: string }[] };
+}
+
+/** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */
+export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, options: RunOptions = {}): Promise<RunResult> {
+  const runId = newRunId();
+  const startedAt = await startRun(env.database.pool, runId, pipeline.name, options.trigger ?? 'manual');
+  const began = performance.now();
+  const stages: StageTiming[] = [];
+  const time = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      stages.push({ stage, startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(), ms: Math.round(performance.now() - t0) });
+    }
+  };
+  const counts: Counts = emptyCounts();
+  const quarantine = openQuarantine(env.lake, env.database.pool, pipeline.name, runId);
+  const prefix = rawPrefix(pipeline.name, runId, startedAt);
+  const landed: LandedObject[] = [];
+  const skipped: ManifestEntry[] = [];
+  const rows = new Map<string, number>();
+  let error: string | null = null;
+  try {
+    const params = { ...pipeline.params, ...options.params };
+    const source = pipeline.source(params);
+    const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId }));
+    await time('land', async () => {
+      for (const object of found) landed.push(await land(env.lake, prefix, object));
+    });
+    const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
+    await time('load', () => transformAndLoad({
+      pipeline, source, objects: fresh, params, counts, quarantine, rows, onProgress: options.onProgress,
+      lake: env.lake, load: { database: env.database, pipeline: pipeline.name, runId, runKey: runId, attempt: 1 },
+    }));
+    checkAccounting(counts);
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message : String(caught);
+  }
+  const rejectsKey = await quarantine.close().catch((caught: Error) => {
+    error ??= `could not write rejects: ${caught.message}`;
+    return undefined;
+  });
+  const kept = landed.filter((o) => !skipped.some((s) => s.sha256 === o.sha256 && s.name === o.name));
+  const manifest: ManifestEntry[] = [...kept.map((o) => ({ ...o, rows: rows.get(o.key) })), ...skipped];
+  if (manifest.length) await writeManifest(env.lake, prefix, runId, manifest).catch(() => {});
+  const record = await finishRun(env.database.pool, runId, {
+    status: error ? 'failed' : 'succeeded',
+    stages,
+    counts: { ...counts, rejectedObjects: quarantine.objects, objects: manifest.length, skippedObjects: skipped.length },
+    rawObjects: kept.map((o) => o.key),
+    error,
+  });
+  return {
+    ...record,
+    counts: record.counts as RunResult['counts'],
+    durationMs: Math.round(performance.now() - began),
+    rejects: { key: rejectsKey, objects: quarantine.objects, first: quarantine.first.slice(0, 20) },
+  };
+}
+
+/**
+ * Drops objects whose content this pipeline already loaded (or that repeat within this run) from the load,
+ * and from the raw zone: re-running on the same files lands and loads nothing twice.
+ */
+async function skipLoaded(env: RunEnvironment, pipeline: string, landed: readonly LandedObject[], skipped: ManifestEntry[]): Promise<LandedObject[]> {
+  const loaded = await loadedContent(env.database.pool, pipeline, landed.map((o) => o.sha256));
+  const inRun = new Map<string, string>();
+  const fresh: LandedObject[] = [];
+  for (const object of landed) {
+    // An empty object has no rows to duplicate: it is always read, so each one is reported.
+    const reason = object.bytes === 0 ? undefined : loaded.has(object.sha256) ? 'already loaded' : inRun.has(object.sha256) ? `same content as ${inRun.get(object.sha256)}` : undefined;
+    if (!reason) {
+      if (object.bytes) inRun.set(object.sha256, object.name);
+      fresh.push(object);
+      continue;
+    }
+    await env.lake.delete(object.key);
+    const { key: _key, ...rest } = object;
+    skipped.push({ ...rest, skipped: reason });
+  }
+  return fresh;
+}

@@ -1,0 +1,75 @@
+/** Run records in `sluice.runs`: one row per run, written when it starts and when it ends. */
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { Counts } from './counts.ts';
+import type { RunState } from './run-states.ts';
+
+/** How long one stage of a run took. */
+export interface StageTiming {
+  readonly stage: string;
+  readonly startedAt: string;
+  readonly ms: number;
+}
+
+/** A run as recorded. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly status: RunState;
+  readonly trigger: string;
+  readonly attempt: number;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly stages: readonly StageTiming[];
+  readonly counts: Partial<Counts> & Record<string, number>;
+  readonly rawObjects: readonly string[];
+  readonly error: string | null;
+}
+
+/** A sortable, path-safe run id: `20261123T101500Z-3fa9c1d2`. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Records a run as running now. */
+export async function startRun(pool: pg.Pool, runId: string, pipeline: string, trigger: string, attempt = 1): Promise<Date> {
+  const { rows } = await pool.query<{ started_at: Date }>(
+    `INSERT INTO sluice.runs (run_id, pipeline, status, trigger, attempt, started_at) VALUES ($1, $2, 'running', $3, $4, now())
+     RETURNING started_at`, [runId, pipeline, trigger, attempt]);
+  return rows[0]!.started_at;
+}
+
+/** Records how a run ended. */
+export async function finishRun(pool: pg.Pool, runId: string, end: {
+  status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; error: string | null;
+}): Promise<RunRecord> {
+  const { rows } = await pool.query(
+    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, error = $6
+     WHERE run_id = $1 RETURNING *`,
+    [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), end.error]);
+  return toRecord(rows[0]);
+}
+
+/** The latest runs, newest first. */
+export async function listRuns(pool: pg.Pool, filter: { pipeline?: string; limit?: number } = {}): Promise<RunRecord[]> {
+  const { rows } = await pool.query(
+    `SELECT * FROM sluice.runs WHERE $1::text IS NULL OR pipeline = $1 ORDER BY queued_at DESC, run_id DESC LIMIT $2`,
+    [filter.pipeline ?? null, filter.limit ?? 20]);
+  return rows.map(toRecord);
+}
+
+function toRecord(row: Record<string, unknown>): RunRecord {
+  return {
+    runId: row.run_id as string,
+    pipeline: row.pipeline as string,
+    status: row.status as RunState,
+    trigger: row.trigger as string,
+    attempt: row.attempt as number,
+    startedAt: row.started_at as Date | null,
+    finishedAt: row.finished_at as Date | null,
+    stages: row.stages as StageTiming[],
+    counts: row.counts as RunRecord['counts'],
+    rawObjects: row.raw_objects as string[],
+    error: row.error as string | null,
+  };
+}

@@ -1,0 +1,71 @@
+/** The transform stage: the pipeline's function per record, then coercion to the declared columns. */
+import type { RecordBatch } from '../extract/source.ts';
+import { DefinitionError } from '../pipeline/parse-options.ts';
+import { CoercionError, toColumnText } from './coerce.ts';
+import type { Columns } from './columns.ts';
+import type { Reject } from './quarantine.ts';
+
+/** What the transform is told about the record in hand. */
+export interface TransformContext {
+  /** The source object the record came from (e.g. `aapl.us.txt`) and its line. */
+  readonly file: { readonly name: string; readonly line: number };
+  readonly runId: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** A pipeline's transform: a row to load, or null/undefined to filter the record out. */
+export type TransformFn<In, Out> = (row: In, ctx: TransformContext) => Out | null | undefined;
+
+/** One batch after the transform stage: rows as the columns' canonical text, in declaration order. */
+export interface TransformedBatch {
+  readonly rows: (string | null)[][];
+  readonly rejects: Reject[];
+  readonly filtered: number;
+}
+
+/** Builds the per-batch transform for these columns. Without a function, records map to columns by name. */
+export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object> | undefined, base: Omit<TransformContext, 'file'>) {
+  const names = Object.keys(columns);
+  const declared = Object.values(columns);
+  const known = new Set(names);
+  return (batch: RecordBatch<In>): TransformedBatch => {
+    const rows: (string | null)[][] = [];
+    const rejects: Reject[] = [...batch.rejects];
+    let filtered = 0;
+    batch.records.forEach((record, i) => {
+      const line = batch.lines[i]!;
+      let out: Record<string, unknown>;
+      try {
+        const result = fn ? fn(record, { ...base, file: { name: batch.source, line } }) : record;
+        if (result === null || result === undefined) return void filtered++;
+        out = result as Record<string, unknown>;
+      } catch (error) {
+        return void rejects.push({ source: batch.source, line, reason: `transform failed: ${(error as Error)?.message ?? error}`, raw: preview(record) });
+      }
+      if (fn) {
+        for (const key in out) {
+          if (!known.has(key)) throw new DefinitionError(`the transform returned "${key}", which is not a declared column (columns: ${names.join(', ')})`);
+        }
+      }
+      const row: (string | null)[] = new Array(names.length);
+      for (let j = 0; j < names.length; j++) {
+        try {
+          row[j] = toColumnText(declared[j]!, out[names[j]!]);
+        } catch (error) {
+          if (!(error instanceof CoercionError)) throw error;
+          return void rejects.push({ source: batch.source, line, column: names[j], reason: `column "${names[j]}": ${error.message}`, raw: preview(record) });
+        }
+      }
+      rows.push(row);
+    });
+    return { rows, rejects, filtered };
+  };
+}
+
+function preview(record: unknown): string {
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return String(record);
+  }
+}
