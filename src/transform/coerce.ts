@@ -75,6 +75,7 @@ function bigint(value: unknown): string {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new CoercionError(`${show(value)} is not an exact whole number`);
   const s = typeof value === 'bigint' || typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
   if (!INTEGER.test(s)) throw new CoercionError(`${show(value)} is not a whole number`);
+  if (s.length <= 15) return String(Number(s));
   const n = BigInt(s);
   if (n > INT64_MAX || n < -INT64_MAX - 1n) throw new CoercionError(`${show(value)} is out of range for bigint`);
   return n.toString();
@@ -125,11 +126,16 @@ function date(value: unknown): string {
   }
   const s = typeof value === 'string' ? value.trim() : '';
   const m = ISO_DATE.exec(s);
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-  if (!m || !d || d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1) {
-    throw new CoercionError(`${show(value)} is not a date (YYYY-MM-DD)`);
-  }
+  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw new CoercionError(`${show(value)} is not a date (YYYY-MM-DD)`);
   return s;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= MONTH_DAYS[month - 1]! + (leap ? 1 : 0);
 }
 
 function timestamp(value: unknown): string {

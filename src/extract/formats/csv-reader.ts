@@ -67,7 +67,12 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
     return { source: name, records, lines, rejects };
   };
 
-  const parse = (input: string, last: boolean) => {
+  const parse = (input: string, last: boolean): RecordBatch<Record<string, string | null>> | undefined => {
+    // The line ending is decided by the first line break, so wait until one is in hand (or the input ends).
+    if (!parser && !last && !input.includes('\n') && input.length < 65536) {
+      pending = input;
+      return undefined;
+    }
     parser ??= new Papa.Parser({ delimiter: layout.delimiter, quoteChar: layout.quote, newline: (newlineChar = detectNewline(input)) as '\n' });
     const result = parser.parse(input, 0, !last) as Papa.ParseResult<string[]>;
     pending = input.slice(result.meta.cursor);
@@ -80,10 +85,10 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
   for await (const chunk of text) {
     const input = pending + decoder.decode(chunk as Buffer, { stream: true });
     const batch = parse(input, false);
-    if (batch.records.length || batch.rejects.length) yield batch;
+    if (batch && (batch.records.length || batch.rejects.length)) yield batch;
   }
   const rest = pending + decoder.decode();
-  if (rest) yield parse(rest, true);
+  if (rest) yield parse(rest, true)!;
   if (!names && layout.header === true) {
     yield { source: name, records: [], lines: [], rejects: [{ source: name, line: 1, reason: 'file is empty: expected a header line', wholeObject: true }] };
   }
