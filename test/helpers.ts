@@ -26,6 +26,7 @@ export async function freshDatabase(): Promise<string> {
 /** A new temporary folder, removed when the process exits. */
 export function tempDir(prefix = 'sluice-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755); // as root, the embedded server's `postgres` user must reach project folders
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

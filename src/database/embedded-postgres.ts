@@ -93,10 +93,12 @@ async function waitReady(lockFile: string): Promise<number | undefined> {
   throw new Error(`embedded Postgres in ${path.dirname(lockFile)} did not become ready`);
 }
 
+/** A live postgres process: on Linux, not another program that reused the pid, and not a zombie nobody reaped. */
 async function isPostgres(pid: number): Promise<boolean> {
   if (process.platform !== 'linux') return true;
-  const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
-  return comm.trim() === 'postgres';
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const match = /^\d+ \((.*)\) (\S)/.exec(stat);
+  return match?.[1] === 'postgres' && match[2] !== 'Z';
 }
 
 async function initialise(stateDir: string, dataDir: string, owner: OsUser): Promise<void> {

@@ -11,6 +11,12 @@ export class CopyWriter {
   #parts: string[] = [];
   #size = 0;
   #failure: Error | undefined;
+  #ended = false;
+
+  /** True until `end` has been called. */
+  get open(): boolean {
+    return !this.#ended;
+  }
 
   constructor(stream: Writable) {
     this.#stream = stream;
@@ -33,6 +39,7 @@ export class CopyWriter {
 
   /** Sends what is buffered and ends the COPY; resolves when Postgres has accepted every row. */
   async end(): Promise<void> {
+    this.#ended = true;
     await this.#flush();
     this.#check();
     const finished = once(this.#stream, 'finish');

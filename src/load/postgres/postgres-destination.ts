@@ -76,7 +76,17 @@ async function openLoad(ctx: LoadContext, schema: string, name: string, columns:
         throw error;
       }
     },
-    abort: () => release('ROLLBACK').catch(() => {}),
+    async abort() {
+      if (finished) return;
+      // A COPY still open holds the connection: a ROLLBACK would queue behind it forever.
+      // Closing the connection instead makes Postgres roll the transaction back.
+      if (copy?.open) {
+        finished = true;
+        client.release(true);
+        return;
+      }
+      await release('ROLLBACK').catch(() => {});
+    },
   };
 }
 
