@@ -20,6 +20,7 @@ program.command('run').argument('<pipeline>')
   .description('run a pipeline once now; exit 0 only if the run succeeded')
   .addOption(project())
   .option('--json', 'print exactly one JSON object on stdout')
+  .option('--run-key <key>', 'identify the work (e.g. a date): a run key that was loaded before loads nothing again')
   .option('--param <key=value>', 'override a pipeline param (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(runCommand);
 

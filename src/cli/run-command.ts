@@ -10,6 +10,7 @@ interface Options {
   readonly project: string;
   readonly json?: boolean;
   readonly param: readonly string[];
+  readonly runKey?: string;
 }
 
 export async function runCommand(name: string, options: Options): Promise<void> {
@@ -22,7 +23,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
-      return await runPipeline(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, onProgress: progress.update });
+      return await runPipeline(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, runKey: options.runKey, onProgress: progress.update });
     } finally {
       progress.stop();
     }
@@ -62,6 +63,7 @@ function summary(result: RunResult, project: string): string {
     const more = c.rejected + result.rejects.objects - Math.min(5, result.rejects.first.length);
     if (more > 0) lines.push(`           ... and ${number(more)} more`);
   }
+  for (const note of result.notes) lines.push(`  note     ${note}`);
   if (result.error) lines.push(`  error    ${result.error}`);
   if (result.status === 'succeeded' && c.inserted) {
     lines.push(`  next     npx sluice runs --project ${project}`);

@@ -1,5 +1,6 @@
 /** The Destination interface: where transformed rows are loaded, atomically with the ledger. */
 import type { Database } from '../database/database.ts';
+import type { SourceReject } from '../extract/source.ts';
 import type { Columns } from '../transform/columns.ts';
 
 /** A raw object whose rows this load carries; recorded so the same bytes are never loaded twice. */
@@ -19,20 +20,33 @@ export interface LoadContext {
   readonly attempt: number;
 }
 
-/** Rows written, per the destination's write mode. */
+/** Rows of one source object, as the declared columns' canonical text (see `toColumnText`) in declaration order. */
+export interface RowBatch {
+  readonly source: string;
+  readonly rows: readonly (readonly (string | null)[])[];
+  /** Line (or record index) of each row. */
+  readonly lines: readonly number[];
+}
+
+/** What a load did. `superseded` rows were in-batch duplicates replaced by a later row of their key (counted as filtered). */
 export interface LoadResult {
   readonly inserted: number;
   readonly updated: number;
   readonly unchanged: number;
+  readonly superseded: number;
+  /** Rows the destination itself refused (e.g. duplicate keys under duplicates: 'reject'). */
+  readonly rejects: readonly SourceReject[];
+  /** Schema changes made (table created, column added or widened). */
+  readonly changes: readonly string[];
 }
 
-/** One load in progress. Rows are the declared columns' canonical text (see `toColumnText`), in declaration order. */
+/** One load in progress. */
 export interface Load {
   /** False when the ledger already holds this run key: the work was committed before; write nothing, commit nothing. */
   readonly fresh: boolean;
-  write(rows: readonly (readonly (string | null)[])[]): Promise<void>;
+  write(batch: RowBatch): Promise<void>;
   /** Makes everything written visible together with the ledger row and the loaded objects, or nothing at all. */
-  commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>): Promise<LoadResult>;
+  commit(objects: readonly LoadedObject[]): Promise<LoadResult>;
   /** Discards everything written. Safe to call after a failed write or commit. */
   abort(): Promise<void>;
 }

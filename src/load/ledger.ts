@@ -21,6 +21,39 @@ export async function claimRunKey(client: pg.ClientBase, pipeline: string, runKe
   return rowCount === 1;
 }
 
+/** The run key's attempt was superseded by a newer one: this attempt must not commit. */
+export class FencedError extends Error {
+  override readonly name = 'FencedError';
+}
+
+/**
+ * Records that `attempt` now owns the run key (outside any load transaction). Throws FencedError when a newer
+ * attempt already does. An older attempt that is still alive then finds the newer one at its commit and stops.
+ */
+export async function claimAttempt(pool: pg.Pool, pipeline: string, runKey: string, attempt: number): Promise<void> {
+  const { rows } = await pool.query<{ attempt: number }>(
+    `INSERT INTO sluice.run_attempts (pipeline, run_key, attempt) VALUES ($1, $2, $3)
+     ON CONFLICT (pipeline, run_key) DO UPDATE SET attempt = GREATEST(sluice.run_attempts.attempt, EXCLUDED.attempt), claimed_at = now()
+     RETURNING attempt`, [pipeline, runKey, attempt]);
+  if (rows[0]!.attempt > attempt) throw new FencedError(`attempt ${attempt} of run key ${runKey} was superseded by attempt ${rows[0]!.attempt}`);
+}
+
+/** In the load's transaction, before it commits: refuses when a newer attempt owns the run key. Locks the claim until commit. */
+export async function checkFence(client: pg.ClientBase, pipeline: string, runKey: string, attempt: number): Promise<void> {
+  const { rows } = await client.query<{ attempt: number }>(
+    'SELECT attempt FROM sluice.run_attempts WHERE pipeline = $1 AND run_key = $2 FOR SHARE', [pipeline, runKey]);
+  const owner = rows[0]?.attempt ?? attempt;
+  if (owner > attempt) {
+    throw new FencedError(`attempt ${attempt} of run key ${runKey} was superseded by attempt ${owner}; its load was rolled back`);
+  }
+}
+
+/** True when this run key was committed before. */
+export async function isCommitted(pool: pg.Pool, pipeline: string, runKey: string): Promise<boolean> {
+  const { rowCount } = await pool.query('SELECT 1 FROM sluice.ledger WHERE pipeline = $1 AND run_key = $2', [pipeline, runKey]);
+  return rowCount === 1;
+}
+
 /** Records the counts and the loaded objects, in the load's transaction. Fails if another run loaded the same content meanwhile. */
 export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey: string, runId: string,
   objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>): Promise<void> {

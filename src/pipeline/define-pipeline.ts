@@ -19,6 +19,17 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   /** Per record: the row to load, or null to filter it out. Without it, fields map to columns by name. */
   readonly transform?: TransformFn<In, NoInfer<Out>>;
   readonly destination: Destination<Out>;
+  /**
+   * How many bad rows a run may quarantine before it fails (loading nothing). Default: no limit.
+   * `'fail'` is `{ maxRows: 0 }`.
+   */
+  readonly rejects?: 'fail' | RejectLimit;
+}
+
+/** Limits on quarantined rows per run. */
+export interface RejectLimit {
+  readonly maxRows?: number;
+  readonly maxPercent?: number;
 }
 
 /** A checked pipeline, as the runner sees it. */
@@ -30,6 +41,7 @@ export interface Pipeline {
   source(params: Params): Source;
   readonly transform?: TransformFn<unknown, object>;
   readonly destination: Destination;
+  readonly rejects: RejectLimit;
 }
 
 const definitionSchema = z.object({
@@ -39,6 +51,10 @@ const definitionSchema = z.object({
   source: z.custom<unknown>((v) => isSource(v) || typeof v === 'function', 'expected a source such as files("*.csv")'),
   transform: z.custom<TransformFn<unknown, object>>((v) => typeof v === 'function', 'expected a function (row, ctx) => row').optional(),
   destination: z.custom<Destination>(isDestination, 'expected a destination such as postgres.table("name", { columns })'),
+  rejects: z.union([
+    z.literal('fail').transform(() => ({ maxRows: 0 })),
+    z.object({ maxRows: z.number().int().min(0).optional(), maxPercent: z.number().min(0).max(100).optional() }).strict(),
+  ]).default({}),
 }).strict();
 
 /**

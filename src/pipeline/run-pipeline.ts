@@ -2,7 +2,7 @@
 import type { Database } from '../database/database.ts';
 import type { Lake } from '../lake/lake.ts';
 import { land, rawPrefix, writeManifest, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts';
-import { loadedContent } from '../load/ledger.ts';
+import { claimAttempt, isCommitted, loadedContent } from '../load/ledger.ts';
 import { checkAccounting, emptyCounts, type Counts } from '../runs/counts.ts';
 import { finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
 import { openQuarantine } from '../transform/quarantine.ts';
@@ -21,6 +21,10 @@ export interface RunOptions {
   readonly trigger?: string;
   readonly params?: Readonly<Record<string, string>>;
   readonly onProgress?: (progress: Progress) => void;
+  /** Identifies the work, e.g. an interval of a schedule: a run key loads at most once. Default: the run id. */
+  readonly runKey?: string;
+  /** Which attempt at the run key this is; an older attempt can no longer commit once a newer one has started. */
+  readonly attempt?: number;
 }
 
 /** A finished run: the run record plus what the CLI prints. */
@@ -34,7 +38,9 @@ export interface RunResult extends RunRecord {
 /** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */
 export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, options: RunOptions = {}): Promise<RunResult> {
   const runId = newRunId();
-  const startedAt = await startRun(env.database.pool, runId, pipeline.name, options.trigger ?? 'manual');
+  const runKey = options.runKey ?? runId;
+  const attempt = options.attempt ?? 1;
+  const startedAt = await startRun(env.database.pool, { runId, pipeline: pipeline.name, trigger: options.trigger ?? 'manual', runKey, attempt });
   const began = performance.now();
   const stages: StageTiming[] = [];
   const time = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
@@ -51,8 +57,14 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const landed: LandedObject[] = [];
   const skipped: ManifestEntry[] = [];
   const rows = new Map<string, number>();
+  const notes: string[] = [];
   let error: string | null = null;
   try {
+    if (await isCommitted(env.database.pool, pipeline.name, runKey)) {
+      notes.push(`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`);
+      throw SKIP;
+    }
+    await claimAttempt(env.database.pool, pipeline.name, runKey, attempt);
     const params = { ...pipeline.params, ...options.params };
     const source = pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId }));
@@ -60,13 +72,13 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       for (const object of found) landed.push(await land(env.lake, prefix, object));
     });
     const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
-    await time('load', () => transformAndLoad({
+    notes.push(...await time('load', () => transformAndLoad({
       pipeline, source, objects: fresh, params, counts, quarantine, rows, onProgress: options.onProgress,
-      lake: env.lake, load: { database: env.database, pipeline: pipeline.name, runId, runKey: runId, attempt: 1 },
-    }));
+      lake: env.lake, load: { database: env.database, pipeline: pipeline.name, runId, runKey, attempt },
+    })));
     checkAccounting(counts);
   } catch (caught) {
-    error = caught instanceof Error ? caught.message : String(caught);
+    if (caught !== SKIP) error = caught instanceof Error ? caught.message : String(caught);
   }
   const rejectsKey = await quarantine.close().catch((caught: Error) => {
     error ??= `could not write rejects: ${caught.message}`;
@@ -80,6 +92,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     stages,
     counts: { ...counts, rejectedObjects: quarantine.objects, objects: manifest.length, skippedObjects: skipped.length },
     rawObjects: kept.map((o) => o.key),
+    notes,
     error,
   });
   return {
@@ -89,6 +102,9 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     rejects: { key: rejectsKey, objects: quarantine.objects, first: quarantine.first.slice(0, 20) },
   };
 }
+
+/** Ends a run early without an error (its run key was loaded before). */
+const SKIP = Symbol('skip');
 
 /**
  * Drops objects whose content this pipeline already loaded (or that repeat within this run) from the load,

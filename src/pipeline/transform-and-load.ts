@@ -29,14 +29,14 @@ interface Stage {
   readonly onProgress?: (progress: Progress) => void;
 }
 
-/** Loads every object's rows in one load: all commit together with the ledger, or none do. */
-export async function transformAndLoad(stage: Stage): Promise<void> {
+/** Loads every object's rows in one load: all commit together with the ledger, or none do. Returns notes for the run record. */
+export async function transformAndLoad(stage: Stage): Promise<string[]> {
   const { pipeline, counts, quarantine } = stage;
-  if (!stage.objects.length) return;
+  if (!stage.objects.length) return [];
   const transform = transformBatch(pipeline.destination.columns, pipeline.transform, { runId: stage.load.runId, params: stage.params });
   const load = await pipeline.destination.open(stage.load);
   try {
-    if (!load.fresh) throw new Error(`run key ${stage.load.runKey} was already loaded; nothing was loaded again`);
+    if (!load.fresh) throw new Error(`run key ${stage.load.runKey} was loaded meanwhile by another run; nothing was loaded again`);
     for (const [done, object] of stage.objects.entries()) {
       let rows = 0;
       for await (const batch of stage.source.parse(await stage.lake.get(object.key), object.name)) {
@@ -48,18 +48,37 @@ export async function transformAndLoad(stage: Stage): Promise<void> {
         counts.rejected += rowRejects;
         counts.loaded += out.rows.length;
         await quarantine.add(out.rejects);
-        await load.write(out.rows);
+        checkRejectLimit(pipeline, counts, false);
+        await load.write({ source: object.name, rows: out.rows, lines: out.lines });
         stage.onProgress?.({ objectsDone: done, objectsTotal: stage.objects.length, rows: counts.extracted });
       }
       stage.rows.set(object.key, rows);
       stage.onProgress?.({ objectsDone: done + 1, objectsTotal: stage.objects.length, rows: counts.extracted });
     }
-    const result = await load.commit(stage.objects.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes })), { ...counts });
+    checkRejectLimit(pipeline, counts, true);
+    const result = await load.commit(stage.objects.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes })));
+    // In-batch duplicates the destination resolved were extracted but not loaded: superseded ones count as filtered.
+    counts.loaded -= result.superseded + result.rejects.length;
+    counts.filtered += result.superseded;
+    counts.rejected += result.rejects.length;
+    await quarantine.add(result.rejects);
     counts.inserted = result.inserted;
     counts.updated = result.updated;
     counts.unchanged = result.unchanged;
+    return [...result.changes];
   } catch (error) {
     await load.abort();
     throw error;
+  }
+}
+
+/** Fails the run once its rejects pass the pipeline's limit (a count as soon as it is passed; a percent at the end). */
+function checkRejectLimit(pipeline: Pipeline, counts: Counts, atEnd: boolean): void {
+  const { maxRows, maxPercent } = pipeline.rejects;
+  if (maxRows !== undefined && counts.rejected > maxRows) {
+    throw new Error(`${counts.rejected} rows rejected, more than the pipeline allows (rejects.maxRows: ${maxRows}); nothing was loaded`);
+  }
+  if (atEnd && maxPercent !== undefined && counts.extracted && (counts.rejected / counts.extracted) * 100 > maxPercent) {
+    throw new Error(`${((counts.rejected / counts.extracted) * 100).toFixed(2)}% of rows rejected, more than the pipeline allows (rejects.maxPercent: ${maxPercent}); nothing was loaded`);
   }
 }

@@ -17,12 +17,14 @@ export interface RunRecord {
   readonly pipeline: string;
   readonly status: RunState;
   readonly trigger: string;
+  readonly runKey: string | null;
   readonly attempt: number;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
   readonly stages: readonly StageTiming[];
   readonly counts: Partial<Counts> & Record<string, number>;
   readonly rawObjects: readonly string[];
+  readonly notes: readonly string[];
   readonly error: string | null;
 }
 
@@ -32,21 +34,21 @@ export function newRunId(now = new Date()): string {
 }
 
 /** Records a run as running now. */
-export async function startRun(pool: pg.Pool, runId: string, pipeline: string, trigger: string, attempt = 1): Promise<Date> {
+export async function startRun(pool: pg.Pool, run: { runId: string; pipeline: string; trigger: string; runKey: string; attempt: number }): Promise<Date> {
   const { rows } = await pool.query<{ started_at: Date }>(
-    `INSERT INTO sluice.runs (run_id, pipeline, status, trigger, attempt, started_at) VALUES ($1, $2, 'running', $3, $4, now())
-     RETURNING started_at`, [runId, pipeline, trigger, attempt]);
+    `INSERT INTO sluice.runs (run_id, pipeline, status, trigger, run_key, attempt, started_at) VALUES ($1, $2, 'running', $3, $4, $5, now())
+     RETURNING started_at`, [run.runId, run.pipeline, run.trigger, run.runKey, run.attempt]);
   return rows[0]!.started_at;
 }
 
 /** Records how a run ended. */
 export async function finishRun(pool: pg.Pool, runId: string, end: {
-  status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; error: string | null;
+  status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; notes: readonly string[]; error: string | null;
 }): Promise<RunRecord> {
   const { rows } = await pool.query(
-    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, error = $6
+    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, notes = $6, error = $7
      WHERE run_id = $1 RETURNING *`,
-    [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), end.error]);
+    [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), JSON.stringify(end.notes), end.error]);
   return toRecord(rows[0]);
 }
 
@@ -64,12 +66,14 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     pipeline: row.pipeline as string,
     status: row.status as RunState,
     trigger: row.trigger as string,
+    runKey: row.run_key as string | null,
     attempt: row.attempt as number,
     startedAt: row.started_at as Date | null,
     finishedAt: row.finished_at as Date | null,
     stages: row.stages as StageTiming[],
     counts: row.counts as RunRecord['counts'],
     rawObjects: row.raw_objects as string[],
+    notes: row.notes as string[],
     error: row.error as string | null,
   };
 }

@@ -19,6 +19,8 @@ export type TransformFn<In, Out> = (row: In, ctx: TransformContext) => Out | nul
 /** One batch after the transform stage: rows as the columns' canonical text, in declaration order. */
 export interface TransformedBatch {
   readonly rows: (string | null)[][];
+  /** The line of each row. */
+  readonly lines: number[];
   readonly rejects: Reject[];
   readonly filtered: number;
 }
@@ -30,6 +32,7 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
   const known = new Set(names);
   return (batch: RecordBatch<In>): TransformedBatch => {
     const rows: (string | null)[][] = [];
+    const lines: number[] = [];
     const rejects: Reject[] = [...batch.rejects];
     let filtered = 0;
     batch.records.forEach((record, i) => {
@@ -57,8 +60,9 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
         }
       }
       rows.push(row);
+      lines.push(line);
     });
-    return { rows, rejects, filtered };
+    return { rows, lines, rejects, filtered };
   };
 }
 
