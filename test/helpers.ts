@@ -52,3 +52,29 @@ export async function query<T = Record<string, unknown>>(url: string, sql: strin
     await client.end();
   }
 }
+
+/** An in-process harness: one database, one lake, a folder of input files, and `run(pipeline)`. */
+export async function harness() {
+  const { openDatabase } = await import('../src/database/database.ts');
+  const { localLake } = await import('../src/lake/local-lake.ts');
+  const { runPipeline } = await import('../src/pipeline/run-pipeline.ts');
+  const url = await freshDatabase();
+  const database = await openDatabase({ url, stateDir: tempDir() });
+  const projectDir = tempDir();
+  const env = { projectDir, database, lake: localLake(path.join(projectDir, 'lake')) };
+  return {
+    url,
+    database,
+    dir: projectDir,
+    /** Replaces the input folder's files with these. */
+    files(files: Record<string, string>) {
+      const input = path.join(projectDir, 'in');
+      fs.rmSync(input, { recursive: true, force: true });
+      fs.mkdirSync(input);
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(input, name), text);
+    },
+    run: (pipeline: Parameters<typeof runPipeline>[0], options: Parameters<typeof runPipeline>[2] = {}) => runPipeline(pipeline, env, options),
+    rows: <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => database.pool.query(sql, params).then((r) => r.rows as T[]),
+    close: () => database.close(),
+  };
+}

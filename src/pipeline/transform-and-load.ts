@@ -40,7 +40,7 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
     for (const [done, object] of stage.objects.entries()) {
       let rows = 0;
       for await (const batch of stage.source.parse(await stage.lake.get(object.key), object.name)) {
-        const out = transform(batch);
+        const out = transform.apply(batch);
         const rowRejects = out.rejects.filter((r) => !r.wholeObject).length;
         rows += out.rows.length + rowRejects + out.filtered;
         counts.extracted += out.rows.length + rowRejects + out.filtered;
@@ -65,7 +65,8 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
     counts.inserted = result.inserted;
     counts.updated = result.updated;
     counts.unchanged = result.unchanged;
-    return [...result.changes];
+    const renamed = [...transform.renamed].map(([from, to]) => `${JSON.stringify(from)} -> ${to}`);
+    return [...result.changes, ...(renamed.length ? [`source fields loaded under snake_case column names: ${renamed.join(', ')}`] : [])];
   } catch (error) {
     await load.abort();
     throw error;

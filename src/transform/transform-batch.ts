@@ -3,6 +3,7 @@ import type { RecordBatch } from '../extract/source.ts';
 import { DefinitionError } from '../pipeline/parse-options.ts';
 import { CoercionError, toColumnText } from './coerce.ts';
 import type { Columns } from './columns.ts';
+import { uniqueSnakeCase } from './identifiers.ts';
 import type { Reject } from './quarantine.ts';
 
 /** What the transform is told about the record in hand. */
@@ -25,12 +26,29 @@ export interface TransformedBatch {
   readonly filtered: number;
 }
 
-/** Builds the per-batch transform for these columns. Without a function, records map to columns by name. */
+/**
+ * Builds the per-batch transform for these columns. Without a function, record fields map to columns by their
+ * snake_case names (`Open Price` fills `open_price`); `renamed` collects those mappings for the run record.
+ */
 export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object> | undefined, base: Omit<TransformContext, 'file'>) {
   const names = Object.keys(columns);
   const declared = Object.values(columns);
   const known = new Set(names);
-  return (batch: RecordBatch<In>): TransformedBatch => {
+  const renamed = new Map<string, string>();
+  let fieldNames: { keys: string; map: [string, string][] } | undefined;
+  const byColumnName = (record: Record<string, unknown>): Record<string, unknown> => {
+    const keys = Object.keys(record);
+    const joined = keys.join('\0');
+    if (fieldNames?.keys !== joined) {
+      const snake = uniqueSnakeCase(keys);
+      fieldNames = { keys: joined, map: keys.map((k, i) => [k, snake[i]!]) };
+      for (const [from, to] of fieldNames.map) if (from !== to && known.has(to)) renamed.set(from, to);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [from, to] of fieldNames.map) out[to] = record[from];
+    return out;
+  };
+  const apply = (batch: RecordBatch<In>): TransformedBatch => {
     const rows: (string | null)[][] = [];
     const lines: number[] = [];
     const rejects: Reject[] = [...batch.rejects];
@@ -39,7 +57,7 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
       const line = batch.lines[i]!;
       let out: Record<string, unknown>;
       try {
-        const result = fn ? fn(record, { ...base, file: { name: batch.source, line } }) : record;
+        const result = fn ? fn(record, { ...base, file: { name: batch.source, line } }) : byColumnName(record as Record<string, unknown>);
         if (result === null || result === undefined) return void filtered++;
         out = result as Record<string, unknown>;
       } catch (error) {
@@ -64,6 +82,7 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
     });
     return { rows, lines, rejects, filtered };
   };
+  return { apply, renamed };
 }
 
 function preview(record: unknown): string {
