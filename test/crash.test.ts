@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { generateStocks } from '../examples/stocks/generate.ts';
@@ -40,5 +41,45 @@ describe('a run killed during its load', () => {
     assert.deepEqual(count, { n: expected, distinct: expected });
     const ledger = await query(url, 'SELECT run_key FROM sluice.ledger');
     assert.equal(ledger.length, 1);
+  });
+
+  it('after COMMIT but before the run is recorded as done: the next run loads nothing twice', async () => {
+    const url = await freshDatabase();
+    const project = tempDir();
+    const marker = path.join(project, 'committed');
+    fs.mkdirSync(path.join(project, 'in'));
+    fs.mkdirSync(path.join(project, 'pipelines'));
+    fs.writeFileSync(path.join(project, 'in/a.csv'), 'id,v\n1,x\n2,y\n3,z\n');
+    // A destination that commits for real, then hangs until killed: the window between COMMIT and the run record.
+    fs.writeFileSync(path.join(project, 'pipelines/p.ts'), `import fs from 'node:fs';
+import { col, definePipeline, files, postgres } from 'sluice';
+const real = postgres.table('crash_after', { columns: { id: col.integer(), v: col.text() }, write: { mode: 'merge', key: ['id'] } });
+export default definePipeline({
+  name: 'after', source: files('*.csv', { dir: 'in' }),
+  destination: { ...real, open: async (ctx) => {
+    const load = await real.open(ctx);
+    return { ...load, commit: async (objects) => {
+      const result = await load.commit(objects);
+      if (process.env.HANG_AFTER_COMMIT) { fs.writeFileSync(${JSON.stringify(marker)}, ''); await new Promise(() => {}); }
+      return result;
+    } };
+  } },
+});
+`);
+    const env = { DATABASE_URL: url, SLUICE_LAKE: path.join(project, 'lake') };
+    const child = sluiceProcess(['run', 'after', '--project', project], { ...env, HANG_AFTER_COMMIT: '1' });
+    for (let i = 0; !fs.existsSync(marker); i++) {
+      assert.ok(i < 600 && child.exitCode === null, 'the load never committed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    assert.deepEqual(await query(url, `SELECT status FROM sluice.runs`), [{ status: 'running' }], 'the killed run was never recorded as done');
+
+    const rerun = JSON.parse(sluice(['run', 'after', '--project', project, '--json'], env).stdout);
+    assert.equal(rerun.status, 'succeeded');
+    assert.equal(rerun.counts.loaded, 0, 'the committed file is recognised and not loaded again');
+    assert.deepEqual(await query(url, 'SELECT id FROM crash_after ORDER BY id'), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+    assert.deepEqual(await query(url, 'SELECT count(*)::int AS n FROM sluice.ledger GROUP BY run_key'), [{ n: 1 }]);
   });
 });

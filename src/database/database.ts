@@ -20,11 +20,25 @@ export interface DatabaseLocation {
 /** Opens (starting the embedded server if needed) and migrates the database. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   const url = location.url ?? (await ensureEmbeddedPostgres(location.stateDir)).url;
-  const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'sluice' });
+  const pool = new pg.Pool({ ...connectionConfig(url), max: 8, application_name: 'sluice' });
   // An idle client that loses its server (restart, network) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   await migrate(pool);
   return { pool, display: withoutPassword(url), close: () => pool.end() };
+}
+
+const LOCAL_HOSTS = /^(localhost|127(\.\d+){3}|::1|\[::1\])$/;
+
+/**
+ * Connection settings for a URL. A URL's own `sslmode` (and `sslrootcert`, a CA file) is obeyed; without one,
+ * a server that is not on this machine is reached over TLS with its certificate and host name verified
+ * (verify-full against the system's CAs), never in clear or unverified by default.
+ */
+export function connectionConfig(url: string): pg.PoolConfig {
+  const parsed = new URL(url);
+  const host = parsed.hostname;
+  if (parsed.searchParams.has('sslmode') || !host || LOCAL_HOSTS.test(host) || host.startsWith('/')) return { connectionString: url };
+  return { connectionString: url, ssl: { rejectUnauthorized: true } };
 }
 
 /** A connection URL safe to print. */
