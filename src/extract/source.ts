@@ -55,6 +55,19 @@ export interface Source<Row = unknown> {
   list(ctx: SourceContext): Promise<readonly SourceObject[]>;
   /** Streams the records of one landed object, in batches. */
   parse(body: Readable, name: string): AsyncIterable<RecordBatch<Row>>;
+  /**
+   * Optional: the object's layout when its bytes are plain CSV that a destination may load as they are
+   * (no typed input, no trailing delimiter); undefined when they must be parsed record by record.
+   */
+  csvLayout?(name: string): CsvText | undefined;
+}
+
+/** How to read an object's bytes as CSV text with a header line. */
+export interface CsvText {
+  readonly delimiter: string;
+  readonly quote: string;
+  readonly nullValue?: string;
+  readonly gzip: boolean;
 }
 
 /** True for values made by a source factory such as `files()`. */

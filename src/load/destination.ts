@@ -1,6 +1,7 @@
 /** The Destination interface: where transformed rows are loaded, atomically with the ledger. */
 import type { Database } from '../database/database.ts';
-import type { SourceReject } from '../extract/source.ts';
+import type { Readable } from 'node:stream';
+import type { CsvText, SourceReject } from '../extract/source.ts';
 import type { Columns } from '../transform/columns.ts';
 
 /** A raw object whose rows this load carries; recorded so the same bytes are never loaded twice. */
@@ -28,6 +29,18 @@ export interface RowBatch {
   readonly lines: readonly number[];
 }
 
+/** CSV text for `Load.copyCsv`: the columns in file order, and the bytes after the header. */
+export interface CsvCopy extends CsvText {
+  readonly source: string;
+  readonly columns: readonly string[];
+  readonly body: Readable;
+}
+
+/** The database refused an object's CSV text; nothing of it was kept. */
+export class CsvRefused extends Error {
+  override readonly name = 'CsvRefused';
+}
+
 /** What a load did. `superseded` rows were in-batch duplicates replaced by a later row of their key (counted as filtered). */
 export interface LoadResult {
   readonly inserted: number;
@@ -45,6 +58,12 @@ export interface Load {
   /** False when the ledger already holds this run key: the work was committed before; write nothing, commit nothing. */
   readonly fresh: boolean;
   write(batch: RowBatch): Promise<void>;
+  /**
+   * Optional: loads CSV text (after its header line) as it is, the database parsing it. Resolves to the rows
+   * loaded. Throws CsvRefused, keeping nothing of it, when the database refuses the text: the caller then
+   * loads that object row by row, so each bad row is quarantined with its line.
+   */
+  copyCsv?(csv: CsvCopy): Promise<number>;
   /** Makes everything written visible together with the ledger row and the loaded objects, or nothing at all. */
   commit(objects: readonly LoadedObject[]): Promise<LoadResult>;
   /** Discards everything written. Safe to call after a failed write or commit. */

@@ -57,6 +57,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const landed: LandedObject[] = [];
   const skipped: ManifestEntry[] = [];
   const rows = new Map<string, number>();
+  const copied = { count: 0 };
   const notes: string[] = [];
   let error: string | null = null;
   try {
@@ -73,7 +74,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     });
     const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
     notes.push(...await time('load', () => transformAndLoad({
-      pipeline, source, objects: fresh, params, counts, quarantine, rows, onProgress: options.onProgress,
+      pipeline, source, objects: fresh, params, counts, quarantine, rows, copied, onProgress: options.onProgress,
       lake: env.lake, load: { database: env.database, pipeline: pipeline.name, runId, runKey, attempt },
     })));
     checkAccounting(counts);
@@ -90,7 +91,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const record = await finishRun(env.database.pool, runId, {
     status: error ? 'failed' : 'succeeded',
     stages,
-    counts: { ...counts, rejectedObjects: quarantine.objects, objects: manifest.length, skippedObjects: skipped.length },
+    counts: { ...counts, rejectedObjects: quarantine.objects, objects: manifest.length, skippedObjects: skipped.length, copiedObjects: copied.count },
     rawObjects: kept.map((o) => o.key),
     notes,
     error,

@@ -2,7 +2,9 @@
 import type { Source } from '../extract/source.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { LandedObject } from '../lake/raw-zone.ts';
-import type { LoadContext } from '../load/destination.ts';
+import { splitHeader } from '../extract/formats/csv-header.ts';
+import { CsvRefused, type Load, type LoadContext } from '../load/destination.ts';
+import { uniqueSnakeCase } from '../transform/identifiers.ts';
 import type { Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import { transformBatch } from '../transform/transform-batch.ts';
@@ -22,6 +24,8 @@ interface Stage {
   readonly params: Readonly<Record<string, string>>;
   readonly counts: Counts;
   readonly quarantine: Quarantine;
+  /** How many objects went straight into COPY as CSV text. */
+  readonly copied: { count: number };
   /** Records parsed per raw key, for the manifest. */
   readonly rows: Map<string, number>;
   readonly lake: Lake;
@@ -37,7 +41,17 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
   const load = await pipeline.destination.open(stage.load);
   try {
     if (!load.fresh) throw new Error(`run key ${stage.load.runKey} was loaded meanwhile by another run; nothing was loaded again`);
+    const refused: string[] = [];
     for (const [done, object] of stage.objects.entries()) {
+      const copied = pipeline.transform ? undefined : await copyAsCsv(stage, load, object, refused);
+      if (copied !== undefined) {
+        stage.copied.count++;
+        counts.extracted += copied;
+        counts.loaded += copied;
+        stage.rows.set(object.key, copied);
+        stage.onProgress?.({ objectsDone: done + 1, objectsTotal: stage.objects.length, rows: counts.extracted });
+        continue;
+      }
       let rows = 0;
       for await (const batch of stage.source.parse(await stage.lake.get(object.key), object.name)) {
         const out = transform.apply(batch);
@@ -66,10 +80,35 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
     counts.updated = result.updated;
     counts.unchanged = result.unchanged;
     const renamed = [...transform.renamed].map(([from, to]) => `${JSON.stringify(from)} -> ${to}`);
-    return [...result.changes, ...(renamed.length ? [`source fields loaded under snake_case column names: ${renamed.join(', ')}`] : [])];
+    return [...result.changes, ...(renamed.length ? [`source fields loaded under snake_case column names: ${renamed.join(', ')}`] : []),
+      ...(refused.length ? [`${refused.length} file(s) Postgres refused as CSV were loaded row by row, quarantining bad rows (first: ${refused[0]})`] : [])];
   } catch (error) {
     await load.abort();
     throw error;
+  }
+}
+
+/**
+ * Without a transform, an object that is plain CSV goes straight into COPY and Postgres parses it. Returns the
+ * rows loaded, or undefined when the object must go row by row: not plain CSV, a header field with no column,
+ * or text Postgres refused (nothing of it is kept, and the row-by-row path then quarantines each bad row).
+ */
+async function copyAsCsv(stage: Stage, load: Load, object: LandedObject, refused: string[]): Promise<number | undefined> {
+  const layout = stage.source.csvLayout?.(object.name);
+  if (!layout || !load.copyCsv || object.bytes === 0) return undefined;
+  const split = await splitHeader(await stage.lake.get(object.key), layout);
+  if (!split) return undefined;
+  const columns = uniqueSnakeCase(split.names);
+  if (columns.some((c) => !(c in stage.pipeline.destination.columns))) {
+    split.rest.destroy();
+    return undefined;
+  }
+  try {
+    return await load.copyCsv({ ...layout, source: object.name, columns, body: split.rest });
+  } catch (error) {
+    if (!(error instanceof CsvRefused)) throw error;
+    refused.push(`${object.name}: ${error.message}`);
+    return undefined;
   }
 }
 

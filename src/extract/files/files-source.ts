@@ -23,6 +23,7 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
     ...config,
     header: config.header === false && config.columns ? Object.keys(config.columns) : config.header,
   };
+  const gzipped = (name: string) => config.compression === 'gzip' || (config.compression === 'auto' && name.endsWith('.gz'));
   return {
     kind: 'files',
     describe: () => `files ${path.posix.join(config.dir, pattern)} (${config.format})`,
@@ -38,9 +39,13 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
     },
 
     parse(body: Readable, name: string): AsyncIterable<RecordBatch<unknown>> {
-      const gzip = config.compression === 'gzip' || (config.compression === 'auto' && name.endsWith('.gz'));
-      const records = readCsv(body, name, { ...layout, gzip });
+      const records = readCsv(body, name, { ...layout, gzip: gzipped(name) });
       return config.columns ? typeRecords(records, config.columns) : records;
+    },
+
+    csvLayout(name: string) {
+      if (config.columns || config.header !== true || config.trailingDelimiter || config.delimiter.length !== 1) return undefined;
+      return { delimiter: config.delimiter, quote: config.quote, nullValue: config.nullValue, gzip: gzipped(name) };
     },
   };
 }

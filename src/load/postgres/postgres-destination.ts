@@ -1,9 +1,10 @@
 /** `postgres.table()`: COPY into staging (or straight into the table for a plain append), one set-based write, and the ledger, in one transaction. */
 
+import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Columns, WriteRow } from '../../transform/columns.ts';
 import { parseOptions } from '../../pipeline/parse-options.ts';
-import type { Destination, Load, LoadContext, LoadResult, RowBatch } from '../destination.ts';
+import { CsvRefused, type CsvCopy, type Destination, type Load, type LoadContext, type LoadResult, type RowBatch } from '../destination.ts';
 import { checkFence, claimRunKey, recordLoad } from '../ledger.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent } from './identifiers.ts';
@@ -29,7 +30,7 @@ function table<C extends Columns>(name: string, options: PostgresTableOptions<C>
     kind: 'postgres',
     columns,
     describe: () => `postgres ${config.schema}.${name} (${config.write.mode}${keyed.length ? ` on ${keyed.join(', ')}` : ''})`,
-    open: (ctx) => openLoad(ctx, name, config),
+    open: (ctx) => openLoad(ctx, name, { ...config, columns }),
   };
 }
 
@@ -48,6 +49,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const positions = staging === 'temp';
   const sources: string[] = [];
   let copy: CopyWriter | undefined;
+  let fresh = false;
   let rows = 0;
   let finished = false;
   let changes: string[] = [];
@@ -62,35 +64,62 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       throw error;
     }
   };
+  const copyColumns = positions ? [...names, '__source', '__line'] : names;
+  /** The COPY that JS-encoded rows stream into: opened on the first write, ended before a raw COPY or the commit. */
+  const rowCopy = () => (copy ??= new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN`))));
+  const endRowCopy = async () => {
+    await copy?.end();
+    copy = undefined;
+  };
+  const sourceIndex = (source: string) => {
+    const index = sources.lastIndexOf(source);
+    return index < 0 ? sources.push(source) - 1 : index;
+  };
   try {
     await client.query('BEGIN');
-    if (await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt)) {
+    fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
+    if (fresh) {
       changes = await prepareTable(client, name, config);
       if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
-      const copied = positions ? [...names, '__source', '__line'] : names;
-      copy = new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copied.map(quoteIdent).join(', ')}) FROM STDIN`)));
     }
   } catch (error) {
     await end('ROLLBACK').catch(() => {});
     throw error;
   }
   return {
-    fresh: copy !== undefined,
+    fresh,
     async write(batch: RowBatch) {
-      if (!copy) throw new Error('this run key was loaded before; nothing may be written');
+      if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       rows += batch.rows.length;
-      if (!positions) return copy.write(batch.rows);
-      let index = sources.lastIndexOf(batch.source);
-      if (index < 0) index = sources.push(batch.source) - 1;
-      await copy.write(batch.rows.map((row, i) => [...row, String(index), String(batch.lines[i])]));
+      if (!positions) return rowCopy().write(batch.rows);
+      const index = String(sourceIndex(batch.source));
+      await rowCopy().write(batch.rows.map((row, i) => [...row, index, String(batch.lines[i])]));
+    },
+    // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows.
+    copyCsv: 'duplicates' in config.write && config.write.duplicates === 'reject' ? undefined : async (csv: CsvCopy): Promise<number> => {
+      if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
+      await endRowCopy();
+      await client.query('SAVEPOINT sluice_object');
+      try {
+        // Rows of a raw COPY carry their object and their order through the stage's column defaults.
+        if (positions) await client.query(`ALTER TABLE ${stage} ALTER COLUMN __source SET DEFAULT ${sourceIndex(csv.source)}`);
+        const copied = copyFrom(rawCopy(stage, csv, config.columns));
+        await pipeline(csv.body, client.query(copied));
+        await client.query('RELEASE SAVEPOINT sluice_object');
+        rows += copied.rowCount;
+        return copied.rowCount;
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT sluice_object');
+        throw new CsvRefused((error as Error).message);
+      }
     },
     async commit(objects): Promise<LoadResult> {
-      if (!copy) {
+      if (!fresh) {
         await end('ROLLBACK');
         return { inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] };
       }
       try {
-        await copy.end();
+        await endRowCopy();
         if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
           throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
         }
@@ -127,12 +156,26 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
 
 /** A temporary stage (with the rows' positions, for duplicate handling) or the persistent one, emptied. */
 function createStage(staging: 'temp' | 'table', stage: string, columns: Columns): string {
-  const defs = Object.entries(columns).map(([n, c]) => `${quoteIdent(n)} ${formatType(c)}`);
+  // NOT NULL as declared: a raw COPY with a missing required value is refused, then quarantined row by row.
+  const defs = Object.entries(columns).map(([n, c]) => `${quoteIdent(n)} ${formatType(c)}${c.nullable ? '' : ' NOT NULL'}`);
   return staging === 'temp'
-    ? `CREATE TEMP TABLE sluice_stage (${defs.join(', ')}, __source integer, __line integer) ON COMMIT DROP`
+    ? `CREATE TEMP SEQUENCE IF NOT EXISTS sluice_line;
+       CREATE TEMP TABLE sluice_stage (${defs.join(', ')}, __source integer, __line bigint DEFAULT nextval('pg_temp.sluice_line')) ON COMMIT DROP`
     : `CREATE TABLE IF NOT EXISTS ${stage} (${defs.join(', ')}); TRUNCATE ${stage}`;
+}
+
+/**
+ * COPY of CSV text, parsed by Postgres. Unquoted empty fields are null, except in text columns, where they
+ * stay empty strings: the same as the row-by-row path.
+ */
+function rawCopy(stage: string, csv: CsvCopy, columns: Columns): string {
+  const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const text = csv.columns.filter((c) => columns[c]?.kind === 'text');
+  const options = [`FORMAT csv`, `DELIMITER ${literal(csv.delimiter)}`, `QUOTE ${literal(csv.quote)}`,
+    ...(csv.nullValue !== undefined ? [`NULL ${literal(csv.nullValue)}`] : []),
+    ...(text.length ? [`FORCE_NOT_NULL (${text.map(quoteIdent).join(', ')})`] : [])];
+  return `COPY ${stage} (${csv.columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (${options.join(', ')})`;
 }
 
 /** Postgres destinations. */
 export const postgres = { table };
-
