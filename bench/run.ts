@@ -42,10 +42,13 @@ function project(dir: string, csv: string, url: string): void {
   fs.mkdirSync(path.join(dir, 'pipelines'), { recursive: true });
   const columns = `{ stock_date: col.date({ nullable: false }), open_value: col.numeric(), high_value: col.numeric(), low_value: col.numeric(),
     close_value: col.numeric(), volume_traded: col.bigint(), company_name: col.text({ nullable: false }) }`;
-  const pipeline = (name: string, table: string, write: string) => `import { col, definePipeline, files, postgres } from 'sluice';
+  const pipeline = (name: string, table: string, write: string, transform = '') => `import { col, definePipeline, files, postgres } from 'sluice';
 export default definePipeline({ name: '${name}', source: files(${JSON.stringify(path.basename(csv))}, { dir: ${JSON.stringify(path.dirname(csv))} }),
-  destination: postgres.table('${table}', { columns: ${columns}, write: ${write} }) });\n`;
+  ${transform}destination: postgres.table('${table}', { columns: ${columns}, write: ${write} }) });\n`;
   fs.writeFileSync(path.join(dir, 'pipelines/append.ts'), pipeline('append', 'sluice_append', `{ mode: 'append' }`));
+  // The same load through a JS transform: every value parsed, checked and encoded to COPY text in JS.
+  fs.writeFileSync(path.join(dir, 'pipelines/append-js.ts'), pipeline('append-js', 'sluice_append_js', `{ mode: 'append' }`,
+    `transform: (row) => ({ ...row, company_name: row.company_name?.toUpperCase() }) as never,\n  `));
   fs.writeFileSync(path.join(dir, 'pipelines/merge.ts'), pipeline('merge', 'sluice_merge', `{ mode: 'merge', key: ['company_name', 'stock_date'] }`));
   fs.writeFileSync(path.join(dir, 'pipelines/merge-again.ts'), pipeline('merge-again', 'sluice_merge', `{ mode: 'merge', key: ['company_name', 'stock_date'] }`));
   fs.writeFileSync(path.join(dir, 'sluice.config.ts'), `export default { database: { url: ${JSON.stringify(url)} }, lake: 'lake' };\n`);
@@ -96,6 +99,7 @@ for (const rows of sizes) {
 
   const copyMs = psql(url, `CREATE TABLE ref_append (${COLUMNS});\n\\copy ref_append FROM '${csv}' CSV HEADER\n`);
   const append = sluice(dir, 'append');
+  const appendJs = sluice(dir, 'append-js');
   const mergeRefMs = psql(url, `CREATE TABLE ref_merge (${COLUMNS}, PRIMARY KEY (${KEY}));
 BEGIN;
 CREATE TEMP TABLE stage (LIKE ref_merge) ON COMMIT DROP;
@@ -115,6 +119,7 @@ COMMIT;
     rows,
     psqlCopyRowsPerS: rate(copyMs),
     sluiceAppendRowsPerS: rate(append.ms), appendRatio: +(copyMs / append.ms).toFixed(2), appendPeakRssMb: Math.round(append.peakRssMb),
+    sluiceTransformRowsPerS: rate(appendJs.ms), transformRatio: +(copyMs / appendJs.ms).toFixed(2), transformPeakRssMb: Math.round(appendJs.peakRssMb),
     mergeReferenceRowsPerS: rate(mergeRefMs),
     sluiceMergeRowsPerS: rate(merge.ms), mergeRatio: +(mergeRefMs / merge.ms).toFixed(2), mergePeakRssMb: Math.round(merge.peakRssMb),
     sluiceMergeUnchangedRowsPerS: rate(mergeAgain.ms), mergeUnchangedRatio: +(mergeRefMs / mergeAgain.ms).toFixed(2),
@@ -124,14 +129,17 @@ COMMIT;
 execFileSync(process.execPath, [path.join(ROOT, 'bin/sluice.js'), 'db', 'stop', '--project', work]);
 fs.rmSync(work, { recursive: true, force: true });
 
-const header = ['rows', 'psql \\copy', 'sluice append', 'ratio', 'RSS MB', 'merge ref', 'sluice merge', 'ratio', 'unchanged', 'ratio', 'RSS MB', 'naive INSERT', 'ratio'];
-const table = results.map((r) => [r.rows, r.psqlCopyRowsPerS, r.sluiceAppendRowsPerS, r.appendRatio, r.appendPeakRssMb, r.mergeReferenceRowsPerS,
+const header = ['rows', 'psql \\copy', 'sluice append', 'ratio', 'RSS MB', 'with transform', 'ratio', 'RSS MB', 'merge ref', 'sluice merge', 'ratio', 'unchanged', 'ratio', 'RSS MB', 'naive INSERT', 'ratio'];
+const table = results.map((r) => [r.rows, r.psqlCopyRowsPerS, r.sluiceAppendRowsPerS, r.appendRatio, r.appendPeakRssMb,
+  r.sluiceTransformRowsPerS, r.transformRatio, r.transformPeakRssMb, r.mergeReferenceRowsPerS,
   r.sluiceMergeRowsPerS, r.mergeRatio, r.sluiceMergeUnchangedRowsPerS, r.mergeUnchangedRatio, r.mergePeakRssMb, r.naiveInsertRowsPerS, r.naiveRatio]
   .map((v) => (typeof v === 'number' && v > 1000 ? v.toLocaleString('en-US') : String(v))));
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 console.log('rows/s, and ratio of sluice to its reference (>= 0.8 is the target); RSS is the sluice process peak');
 for (const row of [header, ...table]) console.log(row.map((c, i) => c.padStart(widths[i]!)).join('  '));
-const rss = results.map((r) => r.appendPeakRssMb as number);
-if (rss.length > 1) console.log(`append RSS growth from ${sizes[0]} to ${sizes.at(-1)} rows: ${(((rss.at(-1)! - rss[0]!) / rss[0]!) * 100).toFixed(0)}%`);
+for (const kind of ['append', 'transform', 'merge'] as const) {
+  const rss = results.map((r) => r[`${kind}PeakRssMb`] as number);
+  if (rss.length > 1) console.log(`${kind} peak RSS growth from ${sizes[0]} to ${sizes.at(-1)} rows: ${(((rss.at(-1)! - rss[0]!) / rss[0]!) * 100).toFixed(0)}%`);
+}
 const json = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results };
 fs.writeFileSync(path.join(ROOT, 'bench/results/latest.json'), JSON.stringify(json, null, 2) + '\n');

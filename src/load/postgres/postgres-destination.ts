@@ -101,7 +101,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       await endRowCopy();
       await client.query('SAVEPOINT sluice_object');
       try {
-        // Rows of a raw COPY carry their object and their order through the stage's column defaults.
+        // Rows of a raw COPY carry their object through the column's default; their order within it is the
+        // order COPY appended them in (see resolveDuplicates).
         if (positions) await client.query(`ALTER TABLE ${stage} ALTER COLUMN __source SET DEFAULT ${sourceIndex(csv.source)}`);
         const copied = copyFrom(rawCopy(stage, csv, config.columns));
         await pipeline(csv.body, client.query(copied));
@@ -159,8 +160,7 @@ function createStage(staging: 'temp' | 'table', stage: string, columns: Columns)
   // NOT NULL as declared: a raw COPY with a missing required value is refused, then quarantined row by row.
   const defs = Object.entries(columns).map(([n, c]) => `${quoteIdent(n)} ${formatType(c)}${c.nullable ? '' : ' NOT NULL'}`);
   return staging === 'temp'
-    ? `CREATE TEMP SEQUENCE IF NOT EXISTS sluice_line;
-       CREATE TEMP TABLE sluice_stage (${defs.join(', ')}, __source integer, __line bigint DEFAULT nextval('pg_temp.sluice_line')) ON COMMIT DROP`
+    ? `CREATE TEMP TABLE sluice_stage (${defs.join(', ')}, __source integer, __line integer) ON COMMIT DROP`
     : `CREATE TABLE IF NOT EXISTS ${stage} (${defs.join(', ')}); TRUNCATE ${stage}`;
 }
 

@@ -98,13 +98,18 @@ async function history(client: pg.ClientBase, staged: Staged, names: string[], k
   return { inserted: added - closed, updated: closed, unchanged: rows - added };
 }
 
-/** Keeps one row per key (the last by `orderBy`, then file order), or removes every row of a repeated key. */
+/**
+ * Keeps one row per key (the last by `orderBy`, then file order), or removes every row of a repeated key.
+ * File order: by object, then line; rows a raw COPY loaded have no line, and their order is their place in the
+ * stage (ctid), which is append order in a temporary table that nothing has updated or deleted from yet.
+ */
 async function resolveDuplicates(client: pg.ClientBase, staged: Staged, key: readonly string[], policy: 'last' | 'reject', orderBy?: string) {
   const keyList = list(key);
   const sql = policy === 'last'
     ? `DELETE FROM ${staged.stage} WHERE ctid = ANY(ARRAY(
          SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY ${keyList}
-           ORDER BY ${orderBy ? `${quoteIdent(orderBy)} DESC NULLS LAST, ` : ''}__source DESC, __line DESC) AS n FROM ${staged.stage}) d
+           ORDER BY ${orderBy ? `${quoteIdent(orderBy)} DESC NULLS LAST, ` : ''}__source DESC, __line DESC NULLS LAST, ctid DESC) AS n
+           FROM ${staged.stage}) d
          WHERE n > 1))`
     : `DELETE FROM ${staged.stage} s USING (SELECT ${keyList} FROM ${staged.stage} GROUP BY ${keyList} HAVING count(*) > 1) d
        WHERE ${key.map((k) => `s.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ')}
