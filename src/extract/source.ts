@@ -62,8 +62,10 @@ export interface Source<Row = unknown> {
   csvLayout?(name: string): CsvText | undefined;
 }
 
-/** How to read an object's bytes as CSV text with a header line. */
+/** How to read an object's bytes as CSV text. */
 export interface CsvText {
+  /** The column names when the text has no header line; undefined when its first line is the header. */
+  readonly names?: readonly string[];
   readonly delimiter: string;
   readonly quote: string;
   readonly nullValue?: string;

@@ -5,7 +5,7 @@ import type { RecordBatch, SourceReject } from './source.ts';
 
 /** Yields the same batches with each declared column converted to its JS type; other columns pass through as text. */
 export async function* typeRecords(
-  batches: AsyncIterable<RecordBatch<Record<string, string | null>>>,
+  batches: AsyncIterable<RecordBatch<Record<string, unknown>>>,
   columns: Columns,
 ): AsyncIterable<RecordBatch<Record<string, unknown>>> {
   const declared = Object.entries(columns);
@@ -21,7 +21,8 @@ export async function* typeRecords(
           return void rejects.push({ source, line: batch.lines[i]!, column: name, reason: `column "${name}" is missing from the file` });
         }
         try {
-          typed[name] = fromColumnText(column, record[name] ?? '');
+          const value = record[name];
+          typed[name] = fromColumnText(column, value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
         } catch (error) {
           if (!(error instanceof CoercionError)) throw error;
           return void rejects.push({ source, line: batch.lines[i]!, column: name, reason: `column "${name}": ${error.message}`, raw: Object.values(record).join(',') });

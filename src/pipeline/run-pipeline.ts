@@ -69,6 +69,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     const params = { ...pipeline.params, ...options.params };
     const source = pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId }));
+    if (!found.length) notes.push(`nothing to extract: ${source.describe()} found nothing`);
     await time('land', async () => {
       for (const object of found) landed.push(await land(env.lake, prefix, object));
     });

@@ -13,7 +13,8 @@ export interface FileInfo {
 export const filesConfig = z.object({
   /** Folder the pattern is matched in; relative to the project folder. */
   dir: z.string().min(1).default('.'),
-  format: z.literal('csv').default('csv'),
+  /** csv: delimited text (any delimiter); parquet: read through DuckDB. */
+  format: z.enum(['csv', 'parquet']).default('csv'),
   /** true: first line names the columns; false: `column_1`...; or the names. */
   header: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(true),
   delimiter: z.string().min(1).default(','),

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { Columns, ReadRow } from '../../transform/columns.ts';
 import { readCsv } from '../formats/csv-reader.ts';
+import { readParquet } from '../formats/parquet-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { typeRecords } from '../type-records.ts';
 import { filesConfig, type FilesOptions } from './files-config.ts';
@@ -39,13 +40,14 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
     },
 
     parse(body: Readable, name: string): AsyncIterable<RecordBatch<unknown>> {
-      const records = readCsv(body, name, { ...layout, gzip: gzipped(name) });
+      const records = config.format === 'parquet' ? readParquet(body, name) : readCsv(body, name, { ...layout, gzip: gzipped(name) });
       return config.columns ? typeRecords(records, config.columns) : records;
     },
 
     csvLayout(name: string) {
-      if (config.columns || config.header !== true || config.trailingDelimiter || config.delimiter.length !== 1) return undefined;
-      return { delimiter: config.delimiter, quote: config.quote, nullValue: config.nullValue, gzip: gzipped(name) };
+      if (config.format !== 'csv' || config.columns || config.header === false || config.trailingDelimiter || config.delimiter.length !== 1) return undefined;
+      const names = Array.isArray(config.header) ? config.header : undefined;
+      return { names, delimiter: config.delimiter, quote: config.quote, nullValue: config.nullValue, gzip: gzipped(name) };
     },
   };
 }

@@ -5,10 +5,14 @@ import Papa from 'papaparse';
 
 const MAX_HEADER_BYTES = 1 << 20;
 
-/** The header's fields and a stream of every byte after the header line; undefined when there is no clean header line. */
-export async function splitHeader(body: Readable, options: { gzip: boolean; delimiter: string; quote: string }):
+/**
+ * The column names and a stream of the CSV text after the header line. Names given in `options` mean the text
+ * has no header line. Undefined when there is no clean header line.
+ */
+export async function splitHeader(body: Readable, options: { gzip: boolean; delimiter: string; quote: string; names?: readonly string[] }):
   Promise<{ names: string[]; rest: Readable } | undefined> {
   const input = options.gzip ? body.pipe(createGunzip()) : body;
+  if (options.names) return { names: [...options.names], rest: input };
   const chunks = input[Symbol.asyncIterator]();
   let head = Buffer.alloc(0);
   for (;;) {

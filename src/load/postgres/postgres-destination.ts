@@ -165,15 +165,14 @@ function createStage(staging: 'temp' | 'table', stage: string, columns: Columns)
 }
 
 /**
- * COPY of CSV text, parsed by Postgres. Unquoted empty fields are null, except in text columns, where they
- * stay empty strings: the same as the row-by-row path.
+ * COPY of CSV text, parsed by Postgres, with the row-by-row path's null rules: with a null marker, only the
+ * marker is null; without one, an unquoted empty field is null except in text columns, where it stays ''.
  */
 function rawCopy(stage: string, csv: CsvCopy, columns: Columns): string {
   const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const text = csv.columns.filter((c) => columns[c]?.kind === 'text');
   const options = [`FORMAT csv`, `DELIMITER ${literal(csv.delimiter)}`, `QUOTE ${literal(csv.quote)}`,
-    ...(csv.nullValue !== undefined ? [`NULL ${literal(csv.nullValue)}`] : []),
-    ...(text.length ? [`FORCE_NOT_NULL (${text.map(quoteIdent).join(', ')})`] : [])];
+    ...(csv.nullValue !== undefined ? [`NULL ${literal(csv.nullValue)}`] : text.length ? [`FORCE_NOT_NULL (${text.map(quoteIdent).join(', ')})`] : [])];
   return `COPY ${stage} (${csv.columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (${options.join(', ')})`;
 }
 

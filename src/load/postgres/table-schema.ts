@@ -69,7 +69,8 @@ function createTable(config: PostgresTableConfig, table: string): string {
   const write = config.write;
   const defs = [...wanted(config)].map(([name, type]) => {
     const declared = config.columns[name];
-    const notNull = (declared && !declared.nullable) || ('key' in write && write.key.includes(name)) || name === 'valid_from' || name === 'is_current';
+    const notNull = (declared && !declared.nullable) || ('key' in write && write.key.includes(name))
+      || ('loadTimestamp' in write && write.loadTimestamp === name) || name === 'valid_from' || name === 'is_current';
     return `${quoteIdent(name)} ${type}${notNull ? ' NOT NULL' : ''}`;
   });
   const keyList = 'key' in write ? write.key.map(quoteIdent).join(', ') : '';
