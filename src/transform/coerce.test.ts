@@ -72,6 +72,26 @@ describe('toColumnText', () => {
   });
 });
 
+describe('declared number and date layouts', () => {
+  it("reads '1,234' as a number only when a thousands separator is declared", () => {
+    fails(() => toColumnText(col.integer(), '1,234'), /not a whole number/);
+    assert.equal(toColumnText(col.integer({ thousands: ',' }), '1,234'), '1234');
+    assert.equal(toColumnText(col.numeric(12, 2, { decimal: ',', thousands: '.' }), '-1.234.567,89'), '-1234567.89');
+    assert.equal(toColumnText(col.double({ decimal: ',' }), '3,5'), '3.5');
+    fails(() => toColumnText(col.numeric(undefined, undefined, { thousands: ',' }), '12,34'), /thousands separator/);
+  });
+
+  it('reads dates in a declared layout, and still only real dates', () => {
+    assert.equal(toColumnText(col.date({ format: 'DD/MM/YYYY' }), '25/12/2024'), '2024-12-25');
+    assert.equal(toColumnText(col.date({ format: 'M/D/YY' }), '1/22/20'), '2020-01-22');
+    assert.equal(toColumnText(col.date({ format: 'M/D/YY' }), '12/31/99'), '1999-12-31');
+    assert.equal(toColumnText(col.date({ format: 'YYYYMMDD' }), '20240229'), '2024-02-29');
+    assert.equal(toColumnText(col.date({ format: 'DD.MM.YYYY' }), '01.03.2024'), '2024-03-01');
+    fails(() => toColumnText(col.date({ format: 'DD/MM/YYYY' }), '12/25/2024'), /is not a date \(DD\/MM\/YYYY\)/);
+    fails(() => toColumnText(col.date({ format: 'DD.MM.YYYY' }), '01-03-2024'), /is not a date/);
+  });
+});
+
 describe('fromColumnText', () => {
   it('gives typed sources JS values', () => {
     assert.equal(fromColumnText(col.double(), '1.25'), 1.25);

@@ -22,6 +22,7 @@ export function toColumnText(column: Column, value: unknown): string | null {
     if (!column.nullable) throw new CoercionError('is required but empty');
     return null;
   }
+  if (typeof value === 'string' && (column.decimal || column.thousands)) value = localNumber(column, value);
   switch (column.kind) {
     case 'text': return text(column, value);
     case 'integer': return integer(value, INT32);
@@ -29,7 +30,7 @@ export function toColumnText(column: Column, value: unknown): string | null {
     case 'numeric': return numeric(column, value);
     case 'double': return double(value);
     case 'boolean': return boolean(value);
-    case 'date': return date(value);
+    case 'date': return column.format && typeof value === 'string' ? formattedDate(column.format, value) : date(value);
     case 'timestamptz': return timestamp(value);
     case 'jsonb': return json(value);
   }
@@ -51,6 +52,44 @@ export function fromColumnText(column: Column, raw: string): unknown {
     case 'jsonb': return JSON.parse(canonical);
     default: return canonical;
   }
+}
+
+/** `1.234,5` with decimal ',' and thousands '.' -> `1234.5`; separators in the wrong places make it not a number. */
+function localNumber(column: Column, value: string): string {
+  let s = value.trim();
+  if (column.thousands) {
+    const [int = '', ...rest] = s.split(column.decimal ?? '.');
+    const groups = int.replace(/^[+-]/, '').split(column.thousands);
+    if (groups.length > 1 && (!/^\d{1,3}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))) {
+      throw new CoercionError(`${show(value)} is not a number (thousands separator ${JSON.stringify(column.thousands)})`);
+    }
+    s = [int.split(column.thousands).join(''), ...rest].join(column.decimal ?? '.');
+  }
+  if (column.decimal === ',') s = s.replace(',', '.');
+  return s;
+}
+
+const FORMATS = new Map<string, { regex: RegExp; fields: string[] }>();
+
+/** A date in a declared layout, e.g. `DD/MM/YYYY` or `M/D/YY`, as `YYYY-MM-DD`. */
+function formattedDate(format: string, value: string): string {
+  let compiled = FORMATS.get(format);
+  if (!compiled) {
+    const fields: string[] = [];
+    const source = format.replace(/YYYY|YY|MM|M|DD|D|[.*+?^${}()|[\]\\]/g, (token) => {
+      if (!/^[YMD]/.test(token)) return `\\${token}`;
+      fields.push(token[0]! + (token.length === 2 && token[0] === 'Y' ? '2' : ''));
+      return token === 'YYYY' ? '(\\d{4})' : token.length === 2 ? '(\\d{2})' : '(\\d{1,2})';
+    });
+    compiled = { regex: new RegExp(`^${source}$`), fields };
+    FORMATS.set(format, compiled);
+  }
+  const m = compiled.regex.exec(value.trim());
+  const parts: Record<string, number> = {};
+  compiled.fields.forEach((f, i) => { parts[f] = Number(m?.[i + 1]); });
+  const year = parts.Y ?? (parts.Y2 === undefined ? NaN : parts.Y2 < 70 ? 2000 + parts.Y2 : 1900 + parts.Y2);
+  if (!m || !isCalendarDate(year, parts.M ?? NaN, parts.D ?? NaN)) throw new CoercionError(`${show(value)} is not a date (${format})`);
+  return `${String(year).padStart(4, '0')}-${String(parts.M).padStart(2, '0')}-${String(parts.D).padStart(2, '0')}`;
 }
 
 function text(column: Column, value: unknown): string {

@@ -2,7 +2,7 @@
 
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Columns, WriteRow } from '../../transform/columns.ts';
+import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 import { CsvRefused, type CsvCopy, type Destination, type Load, type LoadContext, type LoadResult, type RowBatch } from '../destination.ts';
 import { checkFence, claimRunKey, recordLoad } from '../ledger.ts';
@@ -76,7 +76,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     return index < 0 ? sources.push(source) - 1 : index;
   };
   try {
-    await client.query('BEGIN');
+    // Dates read year-first and zone-less timestamps as UTC, whichever path parses them (sluice's or COPY's).
+    await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'`);
     fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
     if (fresh) {
       changes = await prepareTable(client, name, config);
@@ -95,8 +96,9 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       const index = String(sourceIndex(batch.source));
       await rowCopy().write(batch.rows.map((row, i) => [...row, index, String(batch.lines[i])]));
     },
-    // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows.
-    copyCsv: 'duplicates' in config.write && config.write.duplicates === 'reject' ? undefined : async (csv: CsvCopy): Promise<number> => {
+    // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows;
+    // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads.
+    copyCsv: ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) ? undefined : async (csv: CsvCopy): Promise<number> => {
       if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       await endRowCopy();
       await client.query('SAVEPOINT sluice_object');
