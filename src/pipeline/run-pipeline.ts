@@ -88,7 +88,9 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   });
   const kept = landed.filter((o) => !skipped.some((s) => s.sha256 === o.sha256 && s.name === o.name));
   const manifest: ManifestEntry[] = [...kept.map((o) => ({ ...o, rows: rows.get(o.key) })), ...skipped];
-  if (manifest.length) await writeManifest(env.lake, prefix, runId, manifest).catch(() => {});
+  if (manifest.length) {
+    await writeManifest(env.lake, prefix, runId, manifest).catch((caught: Error) => notes.push(`could not write the raw zone's manifest: ${caught.message}`));
+  }
   const record = await finishRun(env.database.pool, runId, {
     status: error ? 'failed' : 'succeeded',
     stages,
