@@ -1,6 +1,6 @@
 /** Runs one pipeline in this process and prints its result with this process's peak RSS: the bench's sluice side. */
 import { openDatabase } from '../src/database/database.ts';
-import { localLake } from '../src/lake/local-lake.ts';
+import { openLake } from '../src/lake/open-lake.ts';
 import { loadPipeline, openProject } from '../src/pipeline/project.ts';
 import { runPipeline } from '../src/pipeline/run-pipeline.ts';
 
@@ -9,7 +9,7 @@ const project = await openProject(projectDir);
 const database = await openDatabase({ url: project.databaseUrl, stateDir: project.stateDir });
 const pipeline = await loadPipeline(project, name);
 const started = performance.now();
-const result = await runPipeline(pipeline, { projectDir: project.dir, database, lake: localLake(project.lake) });
+const result = await runPipeline(pipeline, { projectDir: project.dir, database, lake: openLake(project.lake, project.dir) });
 const ms = performance.now() - started;
 await database.close();
 process.stdout.write(JSON.stringify({ status: result.status, error: result.error, counts: result.counts, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

@@ -1,6 +1,6 @@
 /** Opens what a command works on: the project, its database and its lake. */
 import { openDatabase, type Database } from '../database/database.ts';
-import { localLake } from '../lake/local-lake.ts';
+import { openLake } from '../lake/open-lake.ts';
 import type { Lake } from '../lake/lake.ts';
 import { openProject, type Project } from '../pipeline/project.ts';
 
@@ -15,7 +15,7 @@ export interface CommandContext {
 export async function openContext(projectDir: string): Promise<CommandContext> {
   const project = await openProject(projectDir);
   const database = await openDatabase({ url: project.databaseUrl, stateDir: project.stateDir });
-  return { project, database, lake: localLake(project.lake), close: () => database.close() };
+  return { project, database, lake: openLake(project.lake, project.dir), close: () => database.close() };
 }
 
 /** Runs `work` with an open context and always closes it. */

@@ -10,7 +10,7 @@ import { resolveSluiceImports } from './resolve-sluice.ts';
 const configSchema = z.object({
   /** Postgres for sluice's state and the default destination. Default: embedded, in `.sluice/postgres`. */
   database: z.object({ url: z.string().min(1).optional() }).strict().default({}),
-  /** The lake: a folder (relative to the project) or, later, `s3://bucket/prefix`. */
+  /** The lake: a folder (relative to the project) or `s3://bucket/prefix`. */
   lake: z.string().min(1).default('.sluice/lake'),
 }).strict();
 
@@ -34,7 +34,7 @@ export interface Project {
   readonly stateDir: string;
   /** An external database URL, or undefined for the embedded one. */
   readonly databaseUrl?: string;
-  /** Absolute folder of the local lake. */
+  /** The lake: an absolute folder, or `s3://bucket/prefix`. */
   readonly lake: string;
 }
 
@@ -46,12 +46,11 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
   const raw = file ? await importDefault(file) : {};
   const config = parseOptions(file ? path.relative(process.cwd(), file) || file : 'config', configSchema, raw);
   const lake = env.SLUICE_LAKE || config.lake;
-  if (lake.startsWith('s3://')) throw new DefinitionError(`lake ${lake}: S3 lakes are not supported yet; use a folder`);
   return {
     dir: projectDir,
     stateDir: path.join(projectDir, '.sluice'),
     databaseUrl: env.DATABASE_URL || config.database.url,
-    lake: path.resolve(projectDir, lake),
+    lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
   };
 }
 

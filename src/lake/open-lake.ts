@@ -1,0 +1,14 @@
+/** The lake a project configured: a local folder, or `s3://bucket/prefix` (endpoint and region from the environment). */
+import path from 'node:path';
+import type { Lake } from './lake.ts';
+import { localLake } from './local-lake.ts';
+import { parseS3Url, s3Lake } from './s3/s3-lake.ts';
+
+/**
+ * Opens `location` (relative folders resolve against `projectDir`). For S3: `SLUICE_S3_ENDPOINT` (non-AWS stores),
+ * `AWS_REGION`, and credentials from the AWS chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, profile, role).
+ */
+export function openLake(location: string, projectDir: string, env: NodeJS.ProcessEnv = process.env): Lake {
+  if (!location.startsWith('s3://')) return localLake(path.resolve(projectDir, location));
+  return s3Lake({ ...parseS3Url(location), endpoint: env.SLUICE_S3_ENDPOINT || undefined, region: env.AWS_REGION || env.AWS_DEFAULT_REGION });
+}

@@ -1,0 +1,27 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import S3rver from 's3rver';
+import { lakeContract } from '../lake-contract.ts';
+import { s3Lake } from './s3-lake.ts';
+
+// A real S3 protocol server on loopback.
+const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-')) });
+let endpoint = '';
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+before(async () => {
+  const { port } = (await server.run()) as { port: number };
+  endpoint = `http://127.0.0.1:${port}`;
+});
+after(() => server.close());
+
+lakeContract('s3 (s3rver)', async () => {
+  const bucket = `lake-${randomBytes(4).toString('hex')}`;
+  const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials });
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return s3Lake({ bucket, prefix: 'team/sluice', endpoint, credentials });
+});
