@@ -3,6 +3,9 @@ export { definePipeline, type Pipeline, type PipelineDefinition } from './pipeli
 export { defineConfig, type ProjectConfig } from './pipeline/project.ts';
 export { files } from './extract/files/files-source.ts';
 export type { FilesOptions, FileInfo } from './extract/files/files-config.ts';
+export { http } from './extract/http/http-source.ts';
+export type { HttpOptions } from './extract/http/http-config.ts';
+export { RetryableError, TerminalError } from './extract/errors.ts';
 export type { Source, SourceObject, RecordBatch } from './extract/source.ts';
 export { postgres } from './load/postgres/postgres-destination.ts';
 export type { Destination } from './load/destination.ts';

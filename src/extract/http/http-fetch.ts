@@ -1,0 +1,86 @@
+/** One HTTP request of a source: guarded, never retried here, its failures classified, its URL shown without secrets. */
+import ky, { TimeoutError } from 'ky';
+import type { Agent } from 'undici';
+import { RetryableError, TerminalError } from '../errors.ts';
+import { checkUrl, type AllowedAddresses } from './ssrf-guard.ts';
+
+const MAX_REDIRECTS = 5;
+
+/** What came back: the bytes exactly as received, and the parsed JSON. */
+export interface Answer {
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly bytes: Buffer;
+}
+
+/** A URL for messages: no query string (it may carry keys) and no credentials. */
+export function shownUrl(url: string | URL): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+}
+
+/** The server said 401: the caller may refresh its token once. */
+export class Unauthorized extends TerminalError {}
+
+/** Sends one request, following redirects by hand so each hop is checked; throws classified errors. */
+export async function request(url: URL, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+  guard: { agent: Agent; allowed: AllowedAddresses }): Promise<Answer> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    checkUrl(current, guard.allowed);
+    let response: Response;
+    try {
+      response = await ky(current, {
+        method: init.method, headers: init.headers, body: init.body, timeout: init.timeoutMs, retry: 0,
+        throwHttpErrors: false, redirect: 'manual',
+        fetch: (input, options) => fetch(input, { ...options, dispatcher: guard.agent } as RequestInit),
+      });
+    } catch (error) {
+      throw classifyFailure(error, current, init.method);
+    }
+    const where = `${init.method} ${shownUrl(current)}`;
+    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+      if (hop >= MAX_REDIRECTS) throw new TerminalError(`${where}: more than ${MAX_REDIRECTS} redirects`);
+      current = new URL(response.headers.get('location')!, current);
+      await response.body?.cancel();
+      continue;
+    }
+    if (response.status === 401) throw new Unauthorized(`${where}: 401 Unauthorized (check the credentials)`);
+    if (response.status === 429 || response.status >= 500) {
+      await response.body?.cancel();
+      const wait = retryAfter(response.headers.get('retry-after'));
+      throw new RetryableError(`${where}: ${response.status} ${response.statusText}${wait !== undefined ? ` (retry after ${Math.round(wait / 1000)} s)` : ''}`, wait);
+    }
+    if (response.status >= 400) {
+      await response.body?.cancel();
+      throw new TerminalError(`${where}: ${response.status} ${response.statusText}`);
+    }
+    try {
+      return { url: current.toString(), status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+    } catch (error) {
+      throw classifyFailure(error, current, init.method);
+    }
+  }
+}
+
+function classifyFailure(error: unknown, url: URL, method: string): Error {
+  // fetch and ky wrap what went wrong; the SSRF guard's refusal may sit several causes deep.
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  const refused = chain.find((e) => e instanceof TerminalError);
+  if (refused) return refused as TerminalError;
+  const where = `${method} ${shownUrl(url)}`;
+  if (error instanceof TimeoutError) return new RetryableError(`${where}: timed out`);
+  const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
+  return new RetryableError(`${where}: ${code ?? 'the connection failed'}`);
+}
+
+/** Retry-After as milliseconds: seconds, or an HTTP date. */
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
