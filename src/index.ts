@@ -4,6 +4,7 @@ export { defineConfig, type ProjectConfig } from './pipeline/project.ts';
 export { files } from './extract/files/files-source.ts';
 export type { FilesOptions, FileInfo } from './extract/files/files-config.ts';
 export { http } from './extract/http/http-source.ts';
+export { httpFile, type HttpFileOptions } from './extract/http/http-file.ts';
 export type { HttpOptions } from './extract/http/http-config.ts';
 export { RetryableError, TerminalError } from './extract/errors.ts';
 export type { Source, SourceObject, RecordBatch } from './extract/source.ts';

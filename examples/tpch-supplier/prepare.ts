@@ -30,7 +30,7 @@ export async function prepare(options: { input: string; out: string; source: str
     return s.includes(delimiter) || s.includes('"') || s.includes('\n') ? `"${s.replaceAll('"', '""')}"` : s;
   };
   let n = 0;
-  for (const object of await source.list({ projectDir: drop, runId: 'prepare' })) {
+  for (const object of await source.list({ projectDir: drop, runId: 'prepare', previous: async () => undefined })) {
     for await (const batch of source.parse(await object.open(), object.name)) {
       if (batch.rejects.length) throw new Error(`${object.name} line ${batch.rejects[0]!.line}: ${batch.rejects[0]!.reason}`);
       for (const record of batch.records) {

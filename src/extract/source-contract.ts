@@ -10,7 +10,7 @@ export function sourceContract(name: string, make: () => Promise<{ source: Sourc
   describe(`${name} source (contract)`, () => {
     it('lists objects with unique names, each opened once as the bytes received', async () => {
       const { source, projectDir } = await make();
-      const objects = await source.list({ projectDir, runId: 'r1' });
+      const objects = await source.list({ projectDir, runId: 'r1', previous: async () => undefined });
       assert.ok(objects.length > 0);
       assert.equal(new Set(objects.map((o) => o.name)).size, objects.length);
       for (const o of objects) assert.ok((await buffer(await o.open())).length > 0, o.name);
@@ -19,7 +19,7 @@ export function sourceContract(name: string, make: () => Promise<{ source: Sourc
 
     it('parses the same bytes into the same records every time (a replay from the raw zone equals the run)', async () => {
       const { source, projectDir } = await make();
-      const [object] = await source.list({ projectDir, runId: 'r1' });
+      const [object] = await source.list({ projectDir, runId: 'r1', previous: async () => undefined });
       const bytes = await buffer(await object!.open());
       const read = async () => {
         const out: unknown[] = [];

@@ -7,6 +7,14 @@ export interface SourceObject {
   readonly name: string;
   /** The bytes exactly as received. Called once, by the land stage. */
   open(): Promise<Readable>;
+  /** What the source knows of it (ETag, Last-Modified, size, mtime...), kept with it in the ledger once loaded. */
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+/** The last load of an object by this name: its content hash and what the source knew of it then. */
+export interface PreviousObject {
+  readonly sha256: string;
+  readonly meta: Readonly<Record<string, string>>;
 }
 
 /** Where a record came from: shown in rejects and given to the transform. */
@@ -40,6 +48,8 @@ export interface SourceContext {
   /** The project folder: relative paths in a source's options resolve against it. */
   readonly projectDir: string;
   readonly runId: string;
+  /** The last time this pipeline loaded an object of this name, if it ever did. */
+  previous(name: string): Promise<PreviousObject | undefined>;
 }
 
 /**

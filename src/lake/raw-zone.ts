@@ -7,6 +7,7 @@ import type { Lake } from './lake.ts';
 /** An object as landed: where it is and what its bytes are. */
 export interface LandedObject {
   readonly name: string;
+  readonly meta?: Readonly<Record<string, string>>;
   readonly key: string;
   readonly sha256: string;
   readonly bytes: number;
@@ -32,7 +33,7 @@ export async function land(lake: Lake, prefix: string, object: SourceObject): Pr
   body.on('error', (error) => tap.destroy(error));
   const key = prefix + object.name;
   await lake.put(key, body.pipe(tap));
-  return { name: object.name, key, sha256: hash.digest('hex'), bytes };
+  return { name: object.name, key, sha256: hash.digest('hex'), bytes, ...(object.meta ? { meta: object.meta } : {}) };
 }
 
 /** What the manifest says of each object of a run. A skipped object is not kept, so it has no key. */

@@ -10,6 +10,7 @@ export interface LoadedObject {
   readonly rawKey: string;
   readonly sha256: string;
   readonly bytes: number;
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 /** Facts of the load. `runKey` identifies the work: a retry of the same key must load nothing. */

@@ -48,6 +48,13 @@ export async function checkFence(client: pg.ClientBase, pipeline: string, runKey
   }
 }
 
+/** The last loaded object of this name, for conditional requests and change detection. */
+export async function previousObject(pool: pg.Pool, pipeline: string, name: string): Promise<{ sha256: string; meta: Record<string, string> } | undefined> {
+  const { rows } = await pool.query<{ sha256: string; meta: Record<string, string> }>(
+    'SELECT sha256, meta FROM sluice.loaded_objects WHERE pipeline = $1 AND name = $2 ORDER BY loaded_at DESC LIMIT 1', [pipeline, name]);
+  return rows[0];
+}
+
 /** True when this run key was committed before. */
 export async function isCommitted(pool: pg.Pool, pipeline: string, runKey: string): Promise<boolean> {
   const { rowCount } = await pool.query('SELECT 1 FROM sluice.ledger WHERE pipeline = $1 AND run_key = $2', [pipeline, runKey]);
@@ -60,8 +67,9 @@ export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey
   await client.query('UPDATE sluice.ledger SET counts = $3, committed_at = now() WHERE pipeline = $1 AND run_key = $2',
     [pipeline, runKey, counts]);
   await client.query(
-    `INSERT INTO sluice.loaded_objects (pipeline, sha256, name, bytes, raw_key, run_id)
-     SELECT $1, o.sha256, o.name, o.bytes, o.raw_key, $2
-     FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[]) AS o(sha256, name, bytes, raw_key)`,
-    [pipeline, runId, objects.map((o) => o.sha256), objects.map((o) => o.name), objects.map((o) => o.bytes), objects.map((o) => o.rawKey)]);
+    `INSERT INTO sluice.loaded_objects (pipeline, sha256, name, bytes, raw_key, run_id, meta)
+     SELECT $1, o.sha256, o.name, o.bytes, o.raw_key, $2, o.meta
+     FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::jsonb[]) AS o(sha256, name, bytes, raw_key, meta)`,
+    [pipeline, runId, objects.map((o) => o.sha256), objects.map((o) => o.name), objects.map((o) => o.bytes), objects.map((o) => o.rawKey),
+      objects.map((o) => JSON.stringify(o.meta ?? {}))]);
 }

@@ -2,7 +2,7 @@
 import type { Database } from '../database/database.ts';
 import type { Lake } from '../lake/lake.ts';
 import { land, rawPrefix, writeManifest, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts';
-import { claimAttempt, isCommitted, loadedContent } from '../load/ledger.ts';
+import { claimAttempt, isCommitted, loadedContent, previousObject } from '../load/ledger.ts';
 import { checkAccounting, emptyCounts, type Counts } from '../runs/counts.ts';
 import { finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
 import { openQuarantine } from '../transform/quarantine.ts';
@@ -68,7 +68,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     await claimAttempt(env.database.pool, pipeline.name, runKey, attempt);
     const params = { ...pipeline.params, ...options.params };
     const source = pipeline.source(params);
-    const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId }));
+    const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId, previous: (name) => previousObject(env.database.pool, pipeline.name, name) }));
     if (!found.length) notes.push(`nothing to extract: ${source.describe()} found nothing`);
     await time('land', async () => {
       for (const object of found) landed.push(await land(env.lake, prefix, object));

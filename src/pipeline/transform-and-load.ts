@@ -70,7 +70,7 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
       stage.onProgress?.({ objectsDone: done + 1, objectsTotal: stage.objects.length, rows: counts.extracted });
     }
     checkRejectLimit(pipeline, counts, true);
-    const result = await load.commit(stage.objects.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes })));
+    const result = await load.commit(stage.objects.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })));
     // In-batch duplicates the destination resolved were extracted but not loaded: superseded ones count as filtered.
     counts.loaded -= result.superseded + result.rejects.length;
     counts.filtered += result.superseded;

@@ -11,8 +11,10 @@ export interface FileInfo {
 }
 
 export const filesConfig = z.object({
-  /** Folder the pattern is matched in; relative to the project folder. */
+  /** Folder the pattern is matched in (relative to the project folder), or a bucket prefix `s3://bucket/prefix`. */
   dir: z.string().min(1).default('.'),
+  /** A file loaded before whose content changed: load it again (`reload`), or leave it (`ignore`). */
+  onChange: z.enum(['reload', 'ignore']).default('reload'),
   /** csv: delimited text (any delimiter); parquet: read through DuckDB. */
   format: z.enum(['csv', 'parquet']).default('csv'),
   /** true: first line names the columns; false: `column_1`...; or the names. */

@@ -1,14 +1,12 @@
 /** `files()`: delimited files matched by a glob in a local folder. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { glob } from 'tinyglobby';
 import type { Columns, ReadRow } from '../../transform/columns.ts';
 import { readCsv } from '../formats/csv-reader.ts';
 import { readParquet } from '../formats/parquet-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { typeRecords } from '../type-records.ts';
 import { filesConfig, type FilesOptions } from './files-config.ts';
+import { listFiles } from './list-files.ts';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 
 /**
@@ -27,16 +25,17 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
   const gzipped = (name: string) => config.compression === 'gzip' || (config.compression === 'auto' && name.endsWith('.gz'));
   return {
     kind: 'files',
-    describe: () => `files ${path.posix.join(config.dir, pattern)} (${config.format})`,
+    describe: () => `files ${config.dir.replace(/\/+$/, '')}/${pattern} (${config.format})`,
 
     async list(ctx: SourceContext): Promise<readonly SourceObject[]> {
-      const dir = path.resolve(ctx.projectDir, config.dir);
-      if (!fs.existsSync(dir)) throw new Error(`files(): folder ${dir} does not exist`);
-      const names = (await glob(pattern, { cwd: dir, onlyFiles: true, followSymbolicLinks: false, expandDirectories: false })).sort();
-      const found = names.map((name) => ({ name, path: path.join(dir, name), size: fs.statSync(path.join(dir, name)).size }));
-      return found
-        .filter((file) => config.select?.(file) ?? true)
-        .map((file) => ({ name: file.name, open: async () => fs.createReadStream(file.path, { highWaterMark: 256 * 1024 }) }));
+      const found = (await listFiles(config.dir, pattern, ctx.projectDir)).filter((file) => config.select?.(file) ?? true);
+      const kept = [];
+      for (const file of found) {
+        // onChange 'ignore': a name loaded once is never read again, whatever its content now.
+        if (config.onChange === 'ignore' && (await ctx.previous(file.name))) continue;
+        kept.push({ name: file.name, open: file.open, meta: { size: String(file.size), modified: file.modified.toISOString() } });
+      }
+      return kept;
     },
 
     parse(body: Readable, name: string): AsyncIterable<RecordBatch<unknown>> {

@@ -15,7 +15,7 @@ type Fixture = Awaited<ReturnType<typeof fixtureServer>>;
 /** All records a source yields, page by page. */
 async function records(source: Source): Promise<unknown[]> {
   const out: unknown[] = [];
-  for (const object of await source.list({ projectDir: os.tmpdir(), runId: 'r' })) {
+  for (const object of await source.list({ projectDir: os.tmpdir(), runId: 'r', previous: async () => undefined })) {
     for await (const batch of source.parse(await object.open(), object.name)) out.push(...batch.records);
   }
   return out;
@@ -79,7 +79,7 @@ sourceContract('http', async () => ({ source: source('/listing', { records: 'dat
 describe('http() source', () => {
   it('follows a cursor from the answer, lands each page as received, and stops at the page bound', async () => {
     const s = source('/listing', { query: { limit: 3 }, records: 'data.children[].data', pagination: { kind: 'cursor', param: 'after', path: 'data.after' } });
-    const pages = await s.list({ projectDir: os.tmpdir(), runId: 'r' });
+    const pages = await s.list({ projectDir: os.tmpdir(), runId: 'r', previous: async () => undefined });
     assert.deepEqual(pages.map((p) => p.name), ['page-0001.json', 'page-0002.json', 'page-0003.json']);
     assert.match((await buffer(await pages[0]!.open())).toString(), /^\{"kind":"Listing"/);
     assert.deepEqual((await records(s)).map((r) => (r as { id: string }).id), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8']);
