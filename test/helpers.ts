@@ -65,6 +65,7 @@ export async function harness() {
   return {
     url,
     database,
+    lake: env.lake,
     dir: projectDir,
     /** Replaces the input folder's files with these. */
     files(files: Record<string, string>) {

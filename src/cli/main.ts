@@ -33,8 +33,9 @@ program.command('runs')
   .action(runsCommand);
 
 program.command('query').argument('<sql>')
-  .description('read-only SQL on the database (statement timeout 30 s)')
+  .description('read-only SQL on the database, or with --lake on the curated Parquet zone (timeout 30 s)')
   .addOption(project())
+  .option('--lake', 'query the lake\'s curated Parquet tables (DuckDB) instead of Postgres')
   .option('--json', 'print rows as JSON')
   .option('--csv', 'print rows as CSV')
   .action(queryCommand);

@@ -1,5 +1,6 @@
 /** The Destination interface: where transformed rows are loaded, atomically with the ledger. */
 import type { Database } from '../database/database.ts';
+import type { Lake } from '../lake/lake.ts';
 import type { Readable } from 'node:stream';
 import type { CsvText, SourceReject } from '../extract/source.ts';
 import type { Columns } from '../transform/columns.ts';
@@ -16,6 +17,10 @@ export interface LoadedObject {
 /** Facts of the load. `runKey` identifies the work: a retry of the same key must load nothing. */
 export interface LoadContext {
   readonly database: Database;
+  /** The lake, for destinations that write to its curated zone. */
+  readonly lake: Lake;
+  /** When the run started: the curated zone's date partition. */
+  readonly startedAt: Date;
   readonly pipeline: string;
   readonly runId: string;
   readonly runKey: string;

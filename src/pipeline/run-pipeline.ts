@@ -76,7 +76,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
     notes.push(...await time('load', () => transformAndLoad({
       pipeline, source, objects: fresh, params, counts, quarantine, rows, copied, onProgress: options.onProgress,
-      lake: env.lake, load: { database: env.database, pipeline: pipeline.name, runId, runKey, attempt },
+      lake: env.lake, load: { database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt },
     })));
     checkAccounting(counts);
   } catch (caught) {

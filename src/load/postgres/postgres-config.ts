@@ -50,6 +50,8 @@ export const postgresTableConfig = z.object({
    * freeze: any difference between the declaration and the table fails the run before it writes.
    */
   schemaPolicy: z.enum(['evolve', 'freeze']).default('evolve'),
+  /** Also publish each load's rows as Parquet in the lake's curated zone (`curated/<table>/dt=.../<runId>.parquet`). */
+  curated: z.boolean().default(false),
   /** A persistent staging table (truncated, then filled, in the load's transaction) instead of a temporary one. */
   stageTable: identifier.optional(),
 }).strict().superRefine((config, ctx) => {

@@ -11,6 +11,7 @@ import { qualified, quoteIdent } from './identifiers.ts';
 import { postgresTableConfig, type PostgresTableConfig, type PostgresTableOptions } from './postgres-config.ts';
 import { prepareTable, formatType } from './table-schema.ts';
 import { applyWriteMode } from './write-modes.ts';
+import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 
 /**
  * A table in sluice's database, created from the declared columns if missing.
@@ -49,6 +50,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const positions = staging === 'temp';
   const sources: string[] = [];
   let copy: CopyWriter | undefined;
+  const curated = config.curated ? curatedBatch(config.columns) : undefined;
+  const curatedAt = curatedKey(name, ctx.runId, ctx.startedAt);
   let fresh = false;
   let rows = 0;
   let finished = false;
@@ -56,6 +59,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
     if (finished) return;
     finished = true;
+    curated?.discard();
     try {
       await client.query(sql);
       client.release();
@@ -92,13 +96,15 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     async write(batch: RowBatch) {
       if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       rows += batch.rows.length;
+      await curated?.write(batch.rows);
       if (!positions) return rowCopy().write(batch.rows);
       const index = String(sourceIndex(batch.source));
       await rowCopy().write(batch.rows.map((row, i) => [...row, index, String(batch.lines[i])]));
     },
     // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows;
-    // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads.
-    copyCsv: ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) ? undefined : async (csv: CsvCopy): Promise<number> => {
+    // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads;
+    // the curated copy is written from the rows as they pass.
+    copyCsv: ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) || curated ? undefined : async (csv: CsvCopy): Promise<number> => {
       if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       await endRowCopy();
       await client.query('SAVEPOINT sluice_object');
@@ -121,6 +127,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         await end('ROLLBACK');
         return { inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] };
       }
+      let published = false;
       try {
         await endRowCopy();
         if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
@@ -134,11 +141,18 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         const rejects = mode.duplicates.map((d) => ({
           source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
         }));
-        const result = { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, rejects, changes };
+        const result = { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, rejects, changes: [...changes] };
         await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { ...result, rejects: rejects.length, changes: changes.length });
+        // The curated Parquet is written before COMMIT: if it fails, nothing is loaded; if COMMIT fails, it is removed.
+        if (curated) {
+          await curated.publish(ctx.lake, curatedAt);
+          published = true;
+          result.changes.push(`wrote ${curatedAt}`);
+        }
         await end('COMMIT');
         return result;
       } catch (error) {
+        if (published) await ctx.lake.delete(curatedAt).catch(() => {});
         await end('ROLLBACK').catch(() => {});
         throw error;
       }
