@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { DefinitionError } from '../pipeline/parse-options.ts';
 import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
+import { lakeCommand } from './lake-command.ts';
 import { queryCommand } from './query-command.ts';
 import { runCommand } from './run-command.ts';
 import { runsCommand } from './runs-command.ts';
@@ -39,6 +40,12 @@ program.command('query').argument('<sql>')
   .option('--json', 'print rows as JSON')
   .option('--csv', 'print rows as CSV')
   .action(queryCommand);
+
+program.command('lake').argument('<action>', 'lifecycle')
+  .description('apply the lifecycle rules of sluice.config.ts to the lake (archive, delete, storage class)')
+  .addOption(project())
+  .option('--dry-run', 'only say what would be done')
+  .action(lakeCommand);
 
 program.command('db').argument('<action>', 'start | stop | url')
   .description('the embedded Postgres: start it, stop it, or print its URL')

@@ -20,4 +20,6 @@ export interface Lake {
   /** Objects whose key starts with `prefix`, in key order. */
   list(prefix: string): AsyncIterable<LakeObject>;
   delete(key: string): Promise<void>;
+  /** Optional (S3): moves an object to another storage class, e.g. `STANDARD_IA`. */
+  setStorageClass?(key: string, storageClass: string): Promise<void>;
 }

@@ -6,12 +6,15 @@ import { z } from 'zod';
 import { isPipeline, type Pipeline } from './define-pipeline.ts';
 import { DefinitionError, parseOptions } from './parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
+import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
 const configSchema = z.object({
   /** Postgres for sluice's state and the default destination. Default: embedded, in `.sluice/postgres`. */
   database: z.object({ url: z.string().min(1).optional() }).strict().default({}),
   /** The lake: a folder (relative to the project) or `s3://bucket/prefix`. */
   lake: z.string().min(1).default('.sluice/lake'),
+  /** Rules applied by `sluice lake lifecycle`, e.g. [{ zone: 'raw', olderThanDays: 30, action: 'archive' }]. */
+  lifecycle: z.array(lifecycleRule).default([]),
 }).strict();
 
 /** What a user writes in `sluice.config.ts`. */
@@ -36,6 +39,7 @@ export interface Project {
   readonly databaseUrl?: string;
   /** The lake: an absolute folder, or `s3://bucket/prefix`. */
   readonly lake: string;
+  readonly lifecycle: readonly LifecycleRule[];
 }
 
 /** Reads the project's config (no pipelines are loaded). */
@@ -51,6 +55,7 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
     stateDir: path.join(projectDir, '.sluice'),
     databaseUrl: env.DATABASE_URL || config.database.url,
     lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
+    lifecycle: config.lifecycle,
   };
 }
 

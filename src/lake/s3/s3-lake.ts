@@ -1,5 +1,5 @@
 /** A lake in any S3-compatible bucket (AWS S3, MinIO, R2...), under a key prefix. */
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { checkKey } from '../lake-key.ts';
@@ -64,6 +64,17 @@ export function s3Lake(options: S3LakeOptions): Lake {
 
     async delete(k) {
       await client.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: key(k) }));
+    },
+
+    async setStorageClass(k, storageClass) {
+      const target = key(k);
+      // A copy onto itself with the new class; REPLACE needs the object's own type and metadata passed back.
+      const head = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: target }));
+      const source = target.split('/').map((part) => encodeURIComponent(part).replaceAll('%3D', '=')).join('/');
+      await client.send(new CopyObjectCommand({
+        Bucket: options.bucket, Key: target, CopySource: `${options.bucket}/${source}`, StorageClass: storageClass as StorageClass,
+        MetadataDirective: 'REPLACE', ContentType: head.ContentType, Metadata: head.Metadata,
+      }));
     },
   };
 }
