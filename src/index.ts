@@ -13,3 +13,4 @@ export { parquet } from './load/parquet/parquet-destination.ts';
 export type { Destination } from './load/destination.ts';
 export { col, type Column, type Columns, type ReadRow, type WriteRow } from './transform/columns.ts';
 export type { TransformContext } from './transform/transform-batch.ts';
+export { secret } from './secrets/secret.ts';

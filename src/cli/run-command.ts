@@ -1,6 +1,7 @@
 /** `sluice run <pipeline>`: one run now, in this process, with progress on stderr and a summary or JSON on stdout. */
 import { loadPipeline } from '../pipeline/project.ts';
-import { runPipeline, type RunResult } from '../pipeline/run-pipeline.ts';
+import type { RunResult } from '../pipeline/run-pipeline.ts';
+import { runWithRetry } from '../pipeline/run-with-retry.ts';
 import { DefinitionError } from '../pipeline/parse-options.ts';
 import { withContext } from './context.ts';
 import { progressReporter } from './progress.ts';
@@ -23,7 +24,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
-      return await runPipeline(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, runKey: options.runKey, onProgress: progress.update });
+      return await runWithRetry(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, runKey: options.runKey, onProgress: progress.update });
     } finally {
       progress.stop();
     }
@@ -49,7 +50,7 @@ export function contractJson(result: RunResult) {
 function summary(result: RunResult, project: string): string {
   const c = result.counts;
   const lines = [
-    `${result.pipeline}: ${result.status} in ${seconds(result.durationMs)} (run ${result.runId})`,
+    `${result.pipeline}: ${result.status} in ${seconds(result.durationMs)} (run ${result.runId}${result.attempt > 1 ? `, attempt ${result.attempt}` : ''})`,
     `  rows     extracted ${number(c.extracted)} = loaded ${number(c.loaded)} + rejected ${number(c.rejected)} + filtered ${number(c.filtered)}`,
     `  table    inserted ${number(c.inserted)}, updated ${number(c.updated)}, unchanged ${number(c.unchanged)}`,
     `  files    ${number(result.rawObjects.length)} landed in the raw zone` +
@@ -64,7 +65,7 @@ function summary(result: RunResult, project: string): string {
     if (more > 0) lines.push(`           ... and ${number(more)} more`);
   }
   for (const note of result.notes) lines.push(`  note     ${note}`);
-  if (result.error) lines.push(`  error    ${result.error}`);
+  if (result.error) lines.push(`  error    ${result.error}${result.retryable && result.status === 'failed' ? ' (retryable)' : ''}`);
   if (result.status === 'succeeded' && c.inserted) {
     lines.push(`  next     npx sluice runs --project ${project}`);
   }

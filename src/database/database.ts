@@ -17,6 +17,9 @@ export interface DatabaseLocation {
   readonly stateDir: string;
 }
 
+// A date is a calendar day, not an instant: keep it 'YYYY-MM-DD' instead of a Date at some time zone's midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 /** Opens (starting the embedded server if needed) and migrates the database. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   const url = location.url ?? (await ensureEmbeddedPostgres(location.stateDir)).url;

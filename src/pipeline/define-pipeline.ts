@@ -24,6 +24,22 @@ export interface PipelineDefinition<In, Out, P extends Params> {
    * `'fail'` is `{ maxRows: 0 }`.
    */
   readonly rejects?: 'fail' | RejectLimit;
+  /**
+   * Retries of a run whose failure may pass (timeouts, 429, 5xx, dropped connections); others fail at once.
+   * When attempts run out: `fail`, or `skip` (the run is recorded as skipped, e.g. until the next schedule).
+   */
+  readonly retry?: RetryPolicy;
+}
+
+/** How a failed run is tried again. */
+export interface RetryPolicy {
+  /** Tries in all, the first included. Default 1 (no retry). */
+  readonly attempts?: number;
+  readonly backoff?: 'exponential' | 'fixed';
+  /** The first wait; exponential doubles it each time, with jitter. */
+  readonly delayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly then?: 'fail' | 'skip';
 }
 
 /** Limits on quarantined rows per run. */
@@ -42,6 +58,7 @@ export interface Pipeline {
   readonly transform?: TransformFn<unknown, object>;
   readonly destination: Destination;
   readonly rejects: RejectLimit;
+  readonly retry: Required<RetryPolicy>;
 }
 
 const definitionSchema = z.object({
@@ -55,6 +72,13 @@ const definitionSchema = z.object({
     z.literal('fail').transform(() => ({ maxRows: 0 })),
     z.object({ maxRows: z.number().int().min(0).optional(), maxPercent: z.number().min(0).max(100).optional() }).strict(),
   ]).default({}),
+  retry: z.object({
+    attempts: z.number().int().min(1).max(100).default(1),
+    backoff: z.enum(['exponential', 'fixed']).default('exponential'),
+    delayMs: z.number().int().min(0).default(5_000),
+    maxDelayMs: z.number().int().min(0).default(300_000),
+    then: z.enum(['fail', 'skip']).default('fail'),
+  }).strict().default({ attempts: 1, backoff: 'exponential', delayMs: 5_000, maxDelayMs: 300_000, then: 'fail' }),
 }).strict();
 
 /**

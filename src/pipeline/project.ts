@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isPipeline, type Pipeline } from './define-pipeline.ts';
 import { DefinitionError, parseOptions } from './parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
+import { loadDotEnv } from '../secrets/secret.ts';
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
 const configSchema = z.object({
@@ -46,6 +47,7 @@ export interface Project {
 export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Project> {
   const projectDir = path.resolve(dir);
   if (!fs.existsSync(projectDir)) throw new DefinitionError(`project folder ${projectDir} does not exist`);
+  if (env === process.env) loadDotEnv(projectDir);
   const file = ['sluice.config.ts', 'sluice.config.js'].map((f) => path.join(projectDir, f)).find((f) => fs.existsSync(f));
   const raw = file ? await importDefault(file) : {};
   const config = parseOptions(file ? path.relative(process.cwd(), file) || file : 'config', configSchema, raw);

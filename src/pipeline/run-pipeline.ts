@@ -1,5 +1,6 @@
 /** Runs a pipeline once through its stages, in order: extract, land, transform + load, record. Start reading here. */
 import type { Database } from '../database/database.ts';
+import { isRetryable } from '../extract/errors.ts';
 import type { Lake } from '../lake/lake.ts';
 import { land, rawPrefix, writeManifest, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts';
 import { claimAttempt, isCommitted, loadedContent, previousObject } from '../load/ledger.ts';
@@ -33,6 +34,9 @@ export interface RunResult extends RunRecord {
   readonly durationMs: number;
   /** Rejected files and the first rejected rows, for the summary. */
   readonly rejects: { readonly key?: string; readonly objects: number; readonly first: readonly { source: string; line: number; reason: string }[] };
+  /** The failure may pass if the run is tried again (timeout, 429, 5xx...); how long the server asked to wait. */
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
 }
 
 /** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */
@@ -60,6 +64,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const copied = { count: 0 };
   const notes: string[] = [];
   let error: string | null = null;
+  let failure: unknown;
   try {
     if (await isCommitted(env.database.pool, pipeline.name, runKey)) {
       notes.push(`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`);
@@ -80,7 +85,10 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     })));
     checkAccounting(counts);
   } catch (caught) {
-    if (caught !== SKIP) error = caught instanceof Error ? caught.message : String(caught);
+    if (caught !== SKIP) {
+      failure = caught;
+      error = caught instanceof Error ? caught.message : String(caught);
+    }
   }
   const rejectsKey = await quarantine.close().catch((caught: Error) => {
     error ??= `could not write rejects: ${caught.message}`;
@@ -104,6 +112,8 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     counts: record.counts as RunResult['counts'],
     durationMs: Math.round(performance.now() - began),
     rejects: { key: rejectsKey, objects: quarantine.objects, first: quarantine.first.slice(0, 20) },
+    retryable: isRetryable(failure),
+    retryAfterMs: isRetryable(failure) ? failure.retryAfterMs : undefined,
   };
 }
 

@@ -37,7 +37,7 @@ interface Stage {
 export async function transformAndLoad(stage: Stage): Promise<string[]> {
   const { pipeline, counts, quarantine } = stage;
   if (!stage.objects.length) return [];
-  const transform = transformBatch(pipeline.destination.columns, pipeline.transform, { runId: stage.load.runId, params: stage.params });
+  const transform = transformBatch(pipeline.destination.columns, pipeline.transform, { runId: stage.load.runId, startedAt: stage.load.startedAt, params: stage.params });
   const load = await pipeline.destination.open(stage.load);
   try {
     if (!load.fresh) throw new Error(`run key ${stage.load.runKey} was loaded meanwhile by another run; nothing was loaded again`);

@@ -52,6 +52,11 @@ export async function finishRun(pool: pg.Pool, runId: string, end: {
   return toRecord(rows[0]);
 }
 
+/** Records that a run's failure ends in a skip (its retries ran out and the pipeline says `then: 'skip'`). */
+export async function markSkipped(pool: pg.Pool, runId: string, reason: string): Promise<void> {
+  await pool.query(`UPDATE sluice.runs SET status = 'skipped', error = $2 WHERE run_id = $1`, [runId, reason]);
+}
+
 /** The latest runs, newest first. */
 export async function listRuns(pool: pg.Pool, filter: { pipeline?: string; limit?: number } = {}): Promise<RunRecord[]> {
   const { rows } = await pool.query(

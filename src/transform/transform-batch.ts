@@ -11,6 +11,8 @@ export interface TransformContext {
   /** The source object the record came from (e.g. `aapl.us.txt`) and its line. */
   readonly file: { readonly name: string; readonly line: number };
   readonly runId: string;
+  /** When the run started, e.g. to stamp a snapshot. */
+  readonly startedAt: Date;
   readonly params: Readonly<Record<string, string>>;
 }
 
