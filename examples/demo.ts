@@ -1,23 +1,72 @@
-/** `npm start`: generates the examples' sample data, runs them on the embedded defaults, and says where to look. */
-import { spawnSync } from 'node:child_process';
+/**
+ * `npm start`: runs the example pipelines offline on the embedded defaults. It generates the sample files the
+ * file-based examples read, starts local stand-ins for the APIs the others call, runs each pipeline once with
+ * the `sluice` command, and says where to look.
+ */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FIXTURE_API_KEY, startWeatherFixture } from './api-to-parquet/fixture.ts';
+import { startCovidFixture } from './covid/fixture.ts';
+import { FIXTURE_CLIENT, startRedditFixture } from './reddit-hot/fixture.ts';
 import { generateStocks } from './stocks/generate.ts';
+import { generateSuppliers } from './tpch-supplier/generate.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const sluice = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/sluice.js'), ...args], { stdio: 'inherit', cwd: root });
+const env = { ...process.env, REDDIT_CLIENT_ID: FIXTURE_CLIENT.id, REDDIT_CLIENT_SECRET: FIXTURE_CLIENT.secret, WEATHER_API_KEY: FIXTURE_API_KEY };
 
-const sample = path.join(root, 'examples/stocks/sample');
-if (!fs.existsSync(sample)) {
-  const { files, rows } = generateStocks(sample);
-  console.log(`generated ${files} stock files (${rows.toLocaleString('en-US')} rows) in examples/stocks/sample\n`);
+/** Runs `sluice run` without blocking this process, which serves the API stand-ins. */
+function sluice(args: string[], quiet: boolean): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/sluice.js'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; if (!quiet) process.stdout.write(c); });
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
 }
-const run = sluice('run', 'stocks', '--project', 'examples/stocks');
+
+const stocks = path.join(root, 'examples/stocks/sample');
+if (!fs.existsSync(stocks)) {
+  const { files, rows } = generateStocks(stocks);
+  console.log(`generated ${files} stock files (${rows.toLocaleString('en-US')} rows) in examples/stocks/sample`);
+}
+const suppliers = path.join(root, 'examples/tpch-supplier/sample');
+if (!fs.existsSync(suppliers)) await generateSuppliers(suppliers, { sf: 0.1 });
+
+const [reddit, covid, weather] = await Promise.all([startRedditFixture(0), startCovidFixture(0), startWeatherFixture(0)]);
+const runs: [string, string, string[]][] = [
+  ['stocks', 'stocks', []],
+  ['tpch-supplier', 'supplier', []],
+  ['reddit-hot', 'reddit-hot', [`api=${reddit.base}`, `auth=${reddit.base}`]],
+  ['covid', 'covid-us', [`base=${covid.base}`]],
+  ['covid', 'covid-recovered', [`base=${covid.base}`]],
+  ['api-to-parquet', 'weather', [`api=${weather.base}`]],
+];
+let failed = 0;
+try {
+  for (const [project, pipeline, params] of runs) {
+    const args = ['run', pipeline, '--project', `examples/${project}`, ...params.flatMap((p) => ['--param', p])];
+    if (pipeline === 'stocks') {
+      failed += (await sluice(args, false)).status === 0 ? 0 : 1;
+      continue;
+    }
+    const { status, stdout } = await sluice([...args, '--json'], true);
+    const result = JSON.parse(stdout || '{}');
+    const c = result.counts ?? {};
+    console.log(`${pipeline}: ${result.status ?? 'did not run'} — extracted ${c.extracted}, inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}` +
+      `${result.error ? ` — ${result.error}` : ''}`);
+    if (status !== 0) failed++;
+  }
+} finally {
+  await Promise.all([reddit.close(), covid.close(), weather.close()]);
+}
 console.log(`
-Look at the loaded table:
-  npx sluice query "select company_name, count(*), min(stock_date), max(stock_date) from historical_stocks_data group by 1 order by 1 limit 10" --project examples/stocks
+Look at the loaded data (all examples share one embedded Postgres in examples/.sluice):
+  npx sluice query "select company_name, count(*), max(close_value) from historical_stocks_data group by 1 order by 1 limit 5" --project examples/stocks
+  npx sluice query "select date, cases, deaths, recovered from covid_us_daily order by date desc limit 5" --project examples/covid
+  npx sluice query "select station, temperature_c, dt from observations" --lake --project examples/api-to-parquet
   npx sluice runs --project examples/stocks
-Run it on the real data set:
+Run the stocks example on the real data set:
   npx sluice run stocks --project examples/stocks --param input=/path/to/folder-with-Stocks-and-top_companies.txt
 `);
-process.exitCode = run.status ?? 1;
+process.exitCode = failed ? 1 : 0;

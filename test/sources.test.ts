@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import S3rver from 's3rver';
-import { col, definePipeline, files, httpFile, postgres } from '../src/index.ts';
+import { col, definePipeline, files, http, httpFile, postgres } from '../src/index.ts';
 import { openLake } from '../src/lake/open-lake.ts';
 import { fixtureServer } from './http-fixture.ts';
 import { harness, tempDir } from './helpers.ts';
@@ -80,6 +80,40 @@ describe('sources: files over HTTP, bucket prefixes, links, changed files', () =
     const result = await h.run(p);
     assert.equal(result.status, 'failed');
     assert.match(result.error!, /link\.csv is a link to a file outside .*; sluice does not follow it/);
+  });
+
+  it('reads JSON lines, quarantining a line that is not a JSON object', async () => {
+    h.files({ 'e.jsonl': '{"id": 1, "tags": ["a"]}\n\n{"id": 2, "tags": []}\nnot json\n[1]\n' });
+    const p = definePipeline({
+      name: 'jsonl', source: files('*.jsonl', { dir: 'in', format: 'jsonl' }),
+      destination: postgres.table('jsonl_t', { columns: { id: col.integer(), tags: col.jsonb() } }),
+    });
+    const result = await h.run(p);
+    assert.deepEqual([result.counts.loaded, result.counts.rejected], [2, 2]);
+    assert.deepEqual(await h.rows('SELECT line FROM sluice.rejects WHERE run_id = $1 ORDER BY line', [result.runId]), [{ line: 4 }, { line: 5 }]);
+    assert.deepEqual(await h.rows('SELECT id, tags FROM jsonl_t ORDER BY id'), [{ id: 1, tags: ['a'] }, { id: 2, tags: [] }]);
+  });
+
+  it('loads nothing when a later page of an API fails, and lands nothing half-fetched', async () => {
+    let calls = 0;
+    const api = await fixtureServer({
+      '/items': (_req, res, u) => {
+        calls++;
+        if (u.searchParams.get('page') === '2') return void res.writeHead(503).end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1 }]));
+      },
+    });
+    try {
+      const p = definePipeline({
+        name: 'half', source: http({ url: `${api.base}/items`, pagination: { kind: 'page', param: 'page', start: 1 }, allowPrivateNetwork: ['127.0.0.1'] }),
+        destination: postgres.table('half_t', { columns: { id: col.integer() } }),
+      });
+      const result = await h.run(p);
+      assert.deepEqual([result.status, result.retryable, result.rawObjects.length, calls], ['failed', true, 0, 2]);
+      assert.deepEqual(await h.rows(`SELECT to_regclass('half_t') AS t`), [{ t: null }]);
+    } finally {
+      await api.close();
+    }
   });
 
   it("leaves a changed file alone with onChange: 'ignore', and loads it again by default", async () => {

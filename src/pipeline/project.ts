@@ -11,7 +11,11 @@ import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
 const configSchema = z.object({
   /** Postgres for sluice's state and the default destination. Default: embedded, in `.sluice/postgres`. */
-  database: z.object({ url: z.string().min(1).optional() }).strict().default({}),
+  database: z.object({
+    url: z.string().min(1).optional(),
+    /** Where the embedded Postgres keeps its data, relative to the project (several projects may share one). */
+    embeddedDir: z.string().min(1).default('.sluice'),
+  }).strict().default({ embeddedDir: '.sluice' }),
   /** The lake: a folder (relative to the project) or `s3://bucket/prefix`. */
   lake: z.string().min(1).default('.sluice/lake'),
   /** Rules applied by `sluice lake lifecycle`, e.g. [{ zone: 'raw', olderThanDays: 30, action: 'archive' }]. */
@@ -34,7 +38,7 @@ export function defineConfig(config: ProjectConfig): ProjectConfig {
 /** A loaded project. */
 export interface Project {
   readonly dir: string;
-  /** `.sluice`: the embedded database and other local state. */
+  /** `.sluice` (or `database.embeddedDir`): the embedded database and other local state. */
   readonly stateDir: string;
   /** An external database URL, or undefined for the embedded one. */
   readonly databaseUrl?: string;
@@ -54,7 +58,7 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
   const lake = env.SLUICE_LAKE || config.lake;
   return {
     dir: projectDir,
-    stateDir: path.join(projectDir, '.sluice'),
+    stateDir: path.resolve(projectDir, config.database.embeddedDir),
     databaseUrl: env.DATABASE_URL || config.database.url,
     lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
     lifecycle: config.lifecycle,
