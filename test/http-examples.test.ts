@@ -9,6 +9,7 @@ import { freshDatabase, query, ROOT, sluiceAsync, tempDir } from './helpers.ts';
 
 const run = async (project: string, pipeline: string, env: Record<string, string>, ...params: string[]) => {
   const out = await sluiceAsync(['run', pipeline, '--project', path.join(ROOT, 'examples', project), '--json', ...params.flatMap((p) => ['--param', p])], env);
+  if (!out.stdout.trim()) throw new Error(`sluice run ${pipeline} printed nothing (exit ${out.status}): ${out.stderr}`);
   return { ...JSON.parse(out.stdout), exit: out.status };
 };
 

@@ -16,13 +16,15 @@ export function localLake(root: string): Lake {
 
     async put(key, body) {
       const target = file(key);
-      await fsp.mkdir(path.dirname(target), { recursive: true });
       const temp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
+      const source = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : body;
       try {
-        const source = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : body;
+        await fsp.mkdir(path.dirname(temp), { recursive: true });
         await pipeline(source, fs.createWriteStream(temp, { flags: 'wx' }));
         await fsp.rename(temp, target);
       } catch (error) {
+        // A body never read (the folder could not be made) must still be closed, or its own error goes unhandled.
+        source.on('error', () => {}).destroy();
         await fsp.rm(temp, { force: true });
         throw error;
       }

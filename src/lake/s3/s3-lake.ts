@@ -41,8 +41,13 @@ export function s3Lake(options: S3LakeOptions): Lake {
     location: `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`,
 
     async put(k, body) {
-      const upload = new Upload({ client, params: { Bucket: options.bucket, Key: key(k), Body: typeof body === 'string' || body instanceof Uint8Array ? body : body }, partSize: 8 * 1024 * 1024, queueSize: 2 });
-      await upload.done();
+      try {
+        const upload = new Upload({ client, params: { Bucket: options.bucket, Key: key(k), Body: body }, partSize: 8 * 1024 * 1024, queueSize: 2 });
+        await upload.done();
+      } catch (error) {
+        if (body instanceof Readable) body.on('error', () => {}).destroy();
+        throw error;
+      }
     },
 
     async get(k) {
