@@ -1,7 +1,8 @@
 /** `sluice run <pipeline>`: one run now, in this process, with progress on stderr and a summary or JSON on stdout. */
 import { loadPipeline } from '../pipeline/project.ts';
+import { executeRun } from '../pipeline/execute-run.ts';
 import type { RunResult } from '../pipeline/run-pipeline.ts';
-import { runWithRetry } from '../pipeline/run-with-retry.ts';
+import type { SentAlert } from '../alerts/send-alerts.ts';
 import { DefinitionError } from '../pipeline/parse-options.ts';
 import { withContext } from './context.ts';
 import { progressReporter } from './progress.ts';
@@ -24,7 +25,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
-      return await runWithRetry(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake }, { params, runKey: options.runKey, onProgress: progress.update });
+      return await executeRun(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts }, { params, runKey: options.runKey, onProgress: progress.update });
     } finally {
       progress.stop();
     }
@@ -47,7 +48,7 @@ export function contractJson(result: RunResult) {
   };
 }
 
-function summary(result: RunResult, project: string): string {
+function summary(result: RunResult & { readonly alerts: readonly SentAlert[] }, project: string): string {
   const c = result.counts;
   const lines = [
     `${result.pipeline}: ${result.status} in ${seconds(result.durationMs)} (run ${result.runId}${result.attempt > 1 ? `, attempt ${result.attempt}` : ''})`,
@@ -65,6 +66,7 @@ function summary(result: RunResult, project: string): string {
     if (more > 0) lines.push(`           ... and ${number(more)} more`);
   }
   for (const note of result.notes) lines.push(`  note     ${note}`);
+  for (const a of result.alerts) lines.push(`  alert    ${a.event} to ${a.channel}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
   if (result.error) lines.push(`  error    ${result.error}${result.retryable && result.status === 'failed' ? ' (retryable)' : ''}`);
   if (result.status === 'succeeded' && c.inserted) {
     lines.push(`  next     npx sluice runs --project ${project}`);

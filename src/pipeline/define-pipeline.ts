@@ -4,6 +4,7 @@ import { isSource, type Source } from '../extract/source.ts';
 import { isDestination, type Destination } from '../load/destination.ts';
 import type { TransformFn } from '../transform/transform-batch.ts';
 import { parseOptions } from './parse-options.ts';
+import type { AlertRule } from '../alerts/alert-channel.ts';
 
 type Params = Readonly<Record<string, string>>;
 
@@ -29,6 +30,8 @@ export interface PipelineDefinition<In, Out, P extends Params> {
    * When attempts run out: `fail`, or `skip` (the run is recorded as skipped, e.g. until the next schedule).
    */
   readonly retry?: RetryPolicy;
+  /** Where to say how runs went: `email({...})`, `webhook({...})`, or a list of them. */
+  readonly alerts?: AlertRule | readonly AlertRule[];
 }
 
 /** How a failed run is tried again. */
@@ -59,7 +62,10 @@ export interface Pipeline {
   readonly destination: Destination;
   readonly rejects: RejectLimit;
   readonly retry: Required<RetryPolicy>;
+  readonly alerts: readonly AlertRule[];
 }
+
+const alertRule = z.custom<AlertRule>((v) => typeof (v as AlertRule)?.channel?.send === 'function', 'expected an alert such as email({ to }) or webhook({ url })');
 
 const definitionSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, - and _, starting with a letter'),
@@ -79,6 +85,7 @@ const definitionSchema = z.object({
     maxDelayMs: z.number().int().min(0).default(300_000),
     then: z.enum(['fail', 'skip']).default('fail'),
   }).strict().default({ attempts: 1, backoff: 'exponential', delayMs: 5_000, maxDelayMs: 300_000, then: 'fail' }),
+  alerts: z.union([alertRule, z.array(alertRule)]).default([]).transform((a) => (Array.isArray(a) ? a : [a])),
 }).strict();
 
 /**

@@ -7,6 +7,7 @@ import { isPipeline, type Pipeline } from './define-pipeline.ts';
 import { DefinitionError, parseOptions } from './parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
 import { loadDotEnv } from '../secrets/secret.ts';
+import type { AlertSettings } from '../alerts/alert-channel.ts';
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
 const configSchema = z.object({
@@ -18,6 +19,8 @@ const configSchema = z.object({
   }).strict().default({ embeddedDir: '.sluice' }),
   /** The lake: a folder (relative to the project) or `s3://bucket/prefix`. */
   lake: z.string().min(1).default('.sluice/lake'),
+  /** Alert settings; `SLUICE_SMTP_URL`, `SLUICE_MAIL_FROM` and `SLUICE_DASHBOARD_URL` win. */
+  alerts: z.object({ smtpUrl: z.string().optional(), from: z.string().optional(), dashboardUrl: z.string().optional() }).strict().default({}),
   /** Rules applied by `sluice lake lifecycle`, e.g. [{ zone: 'raw', olderThanDays: 30, action: 'archive' }]. */
   lifecycle: z.array(lifecycleRule).default([]),
 }).strict();
@@ -45,6 +48,7 @@ export interface Project {
   /** The lake: an absolute folder, or `s3://bucket/prefix`. */
   readonly lake: string;
   readonly lifecycle: readonly LifecycleRule[];
+  readonly alerts: AlertSettings;
 }
 
 /** Reads the project's config (no pipelines are loaded). */
@@ -62,6 +66,11 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
     databaseUrl: env.DATABASE_URL || config.database.url,
     lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
     lifecycle: config.lifecycle,
+    alerts: {
+      smtpUrl: env.SLUICE_SMTP_URL || config.alerts.smtpUrl,
+      from: env.SLUICE_MAIL_FROM || config.alerts.from || 'sluice <sluice@localhost>',
+      dashboardUrl: env.SLUICE_DASHBOARD_URL || config.alerts.dashboardUrl,
+    },
   };
 }
 

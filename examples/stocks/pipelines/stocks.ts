@@ -1,7 +1,7 @@
 /** The stock-batch system (SEED-SYSTEMS.md #3): per-company daily price files into one typed table. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { col, definePipeline, files, postgres } from 'sluice';
+import { col, definePipeline, email, files, postgres } from 'sluice';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 
@@ -60,4 +60,9 @@ export default definePipeline({
     },
     write: { mode: 'append' },
   }),
+  // An email on every attempted run, as the original sent: set SLUICE_SMTP_URL (smtp://user:pass@host:port) and
+  // STOCKS_ALERT_TO to turn it on.
+  alerts: process.env.STOCKS_ALERT_TO
+    ? email({ to: process.env.STOCKS_ALERT_TO, subject: 'Stocks_Team_Pipeline_{{Status}}', on: ['success', 'failure'] })
+    : [],
 });

@@ -1,0 +1,40 @@
+/** `webhook()`: alerts as a JSON POST with a Slack-compatible `text`. */
+import { request, shownUrl } from '../extract/http/http-fetch.ts';
+import { guardedAgent, type AllowedAddresses } from '../extract/http/ssrf-guard.ts';
+import { rule, type AlertChannel, type AlertRule, type RuleOptions } from './alert-channel.ts';
+
+/** Options of `webhook()`. */
+export interface WebhookOptions extends RuleOptions {
+  /** The URL; usually a secret (a Slack webhook URL is a credential): `secret('SLACK_WEBHOOK_URL')`. */
+  readonly url: string | (() => string);
+  readonly allowPrivateNetwork?: AllowedAddresses;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Webhook alerts: `{ text, pipeline, event, status, runId, counts, durationMs, error, url }`.
+ * @example
+ * alerts: webhook({ url: secret('SLACK_WEBHOOK_URL'), on: ['failure', 'recovery'], afterFailures: 2 })
+ */
+export function webhook(options: WebhookOptions): AlertRule {
+  const allowed = options.allowPrivateNetwork ?? false;
+  const agent = guardedAgent(allowed);
+  const url = () => (typeof options.url === 'function' ? options.url() : options.url);
+  const channel: AlertChannel = {
+    kind: 'webhook',
+    // The path of a webhook URL is its secret: only the origin is shown.
+    describe: () => {
+      try {
+        return `webhook ${new URL(url()).origin}/…`;
+      } catch {
+        return 'webhook (URL not set)';
+      }
+    },
+    async send(message) {
+      const body = JSON.stringify({ text: message.text, ...message.details });
+      await request(new URL(url()), { method: 'POST', body, timeoutMs: options.timeoutMs ?? 10_000, headers: { 'content-type': 'application/json' } }, { agent, allowed })
+        .catch((error: Error) => { throw new Error(error.message.replace(shownUrl(url()), channel.describe())); });
+    },
+  };
+  return rule(channel, options);
+}

@@ -1,0 +1,14 @@
+/** One requested run, start to finish: the run with its retries, then its alerts. What the CLI and workers call. */
+import { sendAlerts, type SentAlert } from '../alerts/send-alerts.ts';
+import type { AlertSettings } from '../alerts/alert-channel.ts';
+import type { Pipeline } from './define-pipeline.ts';
+import type { RunEnvironment, RunOptions, RunResult } from './run-pipeline.ts';
+import { runWithRetry } from './run-with-retry.ts';
+
+/** Runs `pipeline` (retrying as its policy says) and sends the alerts its outcome calls for. */
+export async function executeRun(pipeline: Pipeline, env: RunEnvironment & { readonly alerts: AlertSettings }, options: RunOptions = {}):
+  Promise<RunResult & { readonly alerts: readonly SentAlert[] }> {
+  const result = await runWithRetry(pipeline, env, options);
+  const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
+  return { ...result, alerts };
+}
