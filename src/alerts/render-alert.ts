@@ -1,12 +1,13 @@
 /** The words of an alert: subject values and a plain-text body with counts, duration, error, rejects and a link. */
 import type { RunResult } from '../pipeline/run-pipeline.ts';
 import type { AlertEvent, AlertMessage, AlertSettings } from './alert-channel.ts';
+import { redact, redactDeep } from '../secrets/redact.ts';
 
 const STATUS_WORD: Readonly<Record<string, string>> = { succeeded: 'Success', failed: 'Failure', skipped: 'Skipped' };
 
 /** `{{name}}` replaced by its value; unknown names stay as written, so a typo shows. */
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+  return redact(template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole));
 }
 
 export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSettings): AlertMessage {
@@ -34,7 +35,7 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
       pipeline: run.pipeline, status: run.status, Status: STATUS_WORD[run.status] ?? run.status, event,
       date: when.slice(0, 10), runId: run.runId,
     },
-    text: lines.join('\n') + '\n',
-    details: { pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error, url: link ?? null },
+    text: redact(lines.join('\n') + '\n'),
+    details: redactDeep({ pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error, url: link ?? null }),
   };
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { RunResult } from '../pipeline/run-pipeline.ts';
 import type { AlertEvent, AlertRule, AlertSettings } from './alert-channel.ts';
 import { renderAlert } from './render-alert.ts';
+import { redact } from '../secrets/redact.ts';
 
 /** What was sent (or not) for a run. */
 export interface SentAlert {
@@ -39,7 +40,7 @@ export async function sendAlerts(pool: pg.Pool, rules: readonly AlertRule[], run
       await rule.channel.send(renderAlert(event, run, settings), settings);
       sent.push({ channel, event, status: 'sent' });
     } catch (error) {
-      sent.push({ channel, event, status: 'failed', error: (error as Error).message });
+      sent.push({ channel, event, status: 'failed', error: redact((error as Error).message) });
     }
   }
   for (const a of sent) {

@@ -1,6 +1,8 @@
 /** The `sluice` command line: parses arguments and hands each command to its module. */
 import { Command, Option } from 'commander';
 import { DefinitionError } from '../pipeline/parse-options.ts';
+import { redact } from '../secrets/redact.ts';
+import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
 import { lakeCommand } from './lake-command.ts';
@@ -33,6 +35,13 @@ program.command('runs')
   .option('--json', 'print JSON')
   .action(runsCommand);
 
+program.command('logs').argument('<runId>')
+  .description("a run's log; --follow shows a live run's lines as they come, until it ends")
+  .addOption(project())
+  .option('--follow', 'keep showing new lines until the run ends')
+  .option('--json', 'print the structured lines as JSON')
+  .action(logsCommand);
+
 program.command('query').argument('<sql>')
   .description('read-only SQL on the database, or with --lake on the curated Parquet zone (timeout 30 s)')
   .addOption(project())
@@ -55,6 +64,6 @@ program.command('db').argument('<action>', 'start | stop | url')
 try {
   await program.parseAsync();
 } catch (error) {
-  process.stderr.write(`sluice: ${(error as Error).message}\n`);
+  process.stderr.write(`sluice: ${redact((error as Error).message)}\n`);
   process.exitCode = error instanceof DefinitionError ? 2 : 1;
 }

@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { ensureEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrate } from './migrate.ts';
+import { registerUrlSecrets } from '../secrets/redact.ts';
 
 /** An open connection pool to sluice's database, migrated. */
 export interface Database {
@@ -23,6 +24,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 /** Opens (starting the embedded server if needed) and migrates the database. */
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   const url = location.url ?? (await ensureEmbeddedPostgres(location.stateDir)).url;
+  registerUrlSecrets(url);
   const pool = new pg.Pool({ ...connectionConfig(url), max: 8, application_name: 'sluice' });
   // An idle client that loses its server (restart, network) must not crash the process; the next query reconnects.
   pool.on('error', () => {});

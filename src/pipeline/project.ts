@@ -7,6 +7,7 @@ import { isPipeline, type Pipeline } from './define-pipeline.ts';
 import { DefinitionError, parseOptions } from './parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
 import { loadDotEnv } from '../secrets/secret.ts';
+import { registerUrlSecrets } from '../secrets/redact.ts';
 import type { AlertSettings } from '../alerts/alert-channel.ts';
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
@@ -60,6 +61,8 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
   const raw = file ? await importDefault(file) : {};
   const config = parseOptions(file ? path.relative(process.cwd(), file) || file : 'config', configSchema, raw);
   const lake = env.SLUICE_LAKE || config.lake;
+  registerUrlSecrets(env.DATABASE_URL || config.database.url);
+  registerUrlSecrets(env.SLUICE_SMTP_URL || config.alerts.smtpUrl);
   return {
     dir: projectDir,
     stateDir: path.resolve(projectDir, config.database.embeddedDir),

@@ -7,6 +7,7 @@ import { claimAttempt, isCommitted, loadedContent, previousObject } from '../loa
 import { checkAccounting, emptyCounts, type Counts } from '../runs/counts.ts';
 import { finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
 import { openQuarantine } from '../transform/quarantine.ts';
+import { openRunLog } from '../runs/run-log.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { transformAndLoad, type Progress } from './transform-and-load.ts';
 
@@ -55,6 +56,8 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       stages.push({ stage, startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(), ms: Math.round(performance.now() - t0) });
     }
   };
+  const log = openRunLog(env.database.pool, env.lake, pipeline.name, runId);
+  log.logger.info({ trigger: options.trigger ?? 'manual', runKey, attempt, destination: pipeline.destination.describe() }, 'run started');
   const counts: Counts = emptyCounts();
   const quarantine = openQuarantine(env.lake, env.database.pool, pipeline.name, runId);
   const prefix = rawPrefix(pipeline.name, runId, startedAt);
@@ -74,13 +77,19 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     const params = { ...pipeline.params, ...options.params };
     const source = pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId, previous: (name) => previousObject(env.database.pool, pipeline.name, name) }));
+    log.logger.info({ source: source.describe(), objects: found.length }, 'extracted');
     if (!found.length) notes.push(`nothing to extract: ${source.describe()} found nothing`);
     await time('land', async () => {
-      for (const object of found) landed.push(await land(env.lake, prefix, object));
+      for (const object of found) {
+        const landedObject = await land(env.lake, prefix, object);
+        landed.push(landedObject);
+        log.logger.info({ object: object.name, key: landedObject.key, bytes: landedObject.bytes, sha256: landedObject.sha256 }, 'landed');
+      }
     });
     const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
+    for (const s of skipped) log.logger.info({ object: s.name, reason: s.skipped }, 'skipped');
     notes.push(...await time('load', () => transformAndLoad({
-      pipeline, source, objects: fresh, params, counts, quarantine, rows, copied, onProgress: options.onProgress,
+      pipeline, source, objects: fresh, params, counts, quarantine, rows, copied, log: log.logger, onProgress: options.onProgress,
       lake: env.lake, load: { database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt },
     })));
     checkAccounting(counts);
@@ -90,6 +99,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       error = caught instanceof Error ? caught.message : String(caught);
     }
   }
+  if (error) log.logger.error({ retryable: isRetryable(failure) }, error);
   const rejectsKey = await quarantine.close().catch((caught: Error) => {
     error ??= `could not write rejects: ${caught.message}`;
     return undefined;
@@ -99,7 +109,10 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   if (manifest.length) {
     await writeManifest(env.lake, prefix, runId, manifest).catch((caught: Error) => notes.push(`could not write the raw zone's manifest: ${caught.message}`));
   }
+  log.logger.info({ status: error ? 'failed' : 'succeeded', counts, notes, durationMs: Math.round(performance.now() - began) }, 'run finished');
+  const logKey = await log.close().catch(() => null);
   const record = await finishRun(env.database.pool, runId, {
+    logKey,
     status: error ? 'failed' : 'succeeded',
     stages,
     counts: { ...counts, rejectedObjects: quarantine.objects, objects: manifest.length, skippedObjects: skipped.length, copiedObjects: copied.count },

@@ -8,6 +8,7 @@ import { uniqueSnakeCase } from '../transform/identifiers.ts';
 import type { Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import { transformBatch } from '../transform/transform-batch.ts';
+import type { Logger } from 'pino';
 import type { Pipeline } from './define-pipeline.ts';
 
 /** Where a run is, for progress displays. */
@@ -31,6 +32,7 @@ interface Stage {
   readonly lake: Lake;
   readonly load: LoadContext;
   readonly onProgress?: (progress: Progress) => void;
+  readonly log: Logger;
 }
 
 /** Loads every object's rows in one load: all commit together with the ledger, or none do. Returns notes for the run record. */
@@ -45,6 +47,7 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
     for (const [done, object] of stage.objects.entries()) {
       const copied = pipeline.transform ? undefined : await copyAsCsv(stage, load, object, refused);
       if (copied !== undefined) {
+        stage.log.info({ object: object.name, rows: copied, via: 'COPY' }, 'loaded');
         stage.copied.count++;
         counts.extracted += copied;
         counts.loaded += copied;
@@ -67,9 +70,11 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
         stage.onProgress?.({ objectsDone: done, objectsTotal: stage.objects.length, rows: counts.extracted });
       }
       stage.rows.set(object.key, rows);
+      stage.log.info({ object: object.name, rows, via: 'rows' }, 'loaded');
       stage.onProgress?.({ objectsDone: done + 1, objectsTotal: stage.objects.length, rows: counts.extracted });
     }
     checkRejectLimit(pipeline, counts, true);
+    stage.log.info({ counts: { ...counts } }, 'committing');
     const result = await load.commit(stage.objects.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })));
     // In-batch duplicates the destination resolved were extracted but not loaded: superseded ones count as filtered.
     counts.loaded -= result.superseded + result.rejects.length;
@@ -108,6 +113,7 @@ async function copyAsCsv(stage: Stage, load: Load, object: LandedObject, refused
   } catch (error) {
     if (!(error instanceof CsvRefused)) throw error;
     refused.push(`${object.name}: ${error.message}`);
+    stage.log.warn({ object: object.name, reason: error.message }, 'Postgres refused the file as CSV; loading it row by row');
     return undefined;
   }
 }

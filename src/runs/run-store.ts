@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Counts } from './counts.ts';
 import type { RunState } from './run-states.ts';
+import { redact, redactDeep } from '../secrets/redact.ts';
 
 /** How long one stage of a run took. */
 export interface StageTiming {
@@ -25,6 +26,7 @@ export interface RunRecord {
   readonly counts: Partial<Counts> & Record<string, number>;
   readonly rawObjects: readonly string[];
   readonly notes: readonly string[];
+  readonly logKey: string | null;
   readonly error: string | null;
 }
 
@@ -43,18 +45,21 @@ export async function startRun(pool: pg.Pool, run: { runId: string; pipeline: st
 
 /** Records how a run ended. */
 export async function finishRun(pool: pg.Pool, runId: string, end: {
+  logKey: string | null;
   status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; notes: readonly string[]; error: string | null;
 }): Promise<RunRecord> {
   const { rows } = await pool.query(
-    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, notes = $6, error = $7
+    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, notes = $6, error = $7, log_key = $8
      WHERE run_id = $1 RETURNING *`,
-    [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), JSON.stringify(end.notes), end.error]);
+    // Errors and notes may quote what a server or a file said: secret values are cut out before they are stored.
+    [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), JSON.stringify(redactDeep(end.notes)),
+      end.error === null ? null : redact(end.error), end.logKey]);
   return toRecord(rows[0]);
 }
 
 /** Records that a run's failure ends in a skip (its retries ran out and the pipeline says `then: 'skip'`). */
 export async function markSkipped(pool: pg.Pool, runId: string, reason: string): Promise<void> {
-  await pool.query(`UPDATE sluice.runs SET status = 'skipped', error = $2 WHERE run_id = $1`, [runId, reason]);
+  await pool.query(`UPDATE sluice.runs SET status = 'skipped', error = $2 WHERE run_id = $1`, [runId, redact(reason)]);
 }
 
 /** The latest runs, newest first. */
@@ -79,6 +84,7 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     counts: row.counts as RunRecord['counts'],
     rawObjects: row.raw_objects as string[],
     notes: row.notes as string[],
+    logKey: row.log_key as string | null,
     error: row.error as string | null,
   };
 }

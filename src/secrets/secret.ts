@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { TerminalError } from '../extract/errors.ts';
+import { registerSecret } from './redact.ts';
 
 /**
  * A secret, read when it is used (never stored in the definition): the environment variable `name`, else
@@ -15,9 +16,16 @@ export function secret(name: string): () => string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`secret(${JSON.stringify(name)}): expected a name like API_KEY`);
   return () => {
     const value = process.env[name];
-    if (value) return value;
+    if (value) {
+      registerSecret(value);
+      return value;
+    }
     const file = path.join(process.env.SLUICE_SECRETS_DIR || '/run/secrets', name);
-    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+    if (fs.existsSync(file)) {
+      const stored = fs.readFileSync(file, 'utf8').trim();
+      registerSecret(stored);
+      return stored;
+    }
     throw new TerminalError(`secret ${name} is not set: set the environment variable, add it to the project's .env, or put it in ${file}`);
   };
 }
