@@ -14,5 +14,6 @@ export type { Destination } from './load/destination.ts';
 export { col, type Column, type Columns, type ReadRow, type WriteRow } from './transform/columns.ts';
 export type { TransformContext } from './transform/transform-batch.ts';
 export { secret } from './secrets/secret.ts';
+export { cron, manual, onFile } from './schedule/triggers.ts';
 export { email, type EmailOptions } from './alerts/email.ts';
 export { webhook, type WebhookOptions } from './alerts/webhook.ts';

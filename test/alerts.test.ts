@@ -43,7 +43,7 @@ describe('alerts', () => {
     name: 'alerted', source: files('*.csv', { dir: 'in' }), alerts,
     destination: postgres.table('alerted', { columns: { n: col.integer() } }),
   });
-  const run = (p: ReturnType<typeof pipeline>) => executeRun(p, { projectDir: h.dir, database: h.database, lake: h.lake, alerts: settings() });
+  const run = async (p: ReturnType<typeof pipeline>) => (await executeRun(p, { projectDir: h.dir, database: h.database, lake: h.lake, alerts: settings() }))!;
 
   it('emails on every attempted run with the configured subject, counts, error, rejects and a link', async () => {
     const p = pipeline(email({ to: 'data@example.com', subject: 'Stocks_Team_Pipeline_{{Status}}', on: ['success', 'failure'] }));
@@ -87,7 +87,7 @@ describe('alerts', () => {
       email({ to: 'data@example.com', on: ['success'] }),
     ]);
     h.files({ 'd.csv': 'n\n4\n' });
-    const result = await executeRun(p, { projectDir: h.dir, database: h.database, lake: h.lake, alerts: { ...settings(), smtpUrl: 'smtp://alerts:wrong@127.0.0.1:1' } });
+    const result = (await executeRun(p, { projectDir: h.dir, database: h.database, lake: h.lake, alerts: { ...settings(), smtpUrl: 'smtp://alerts:wrong@127.0.0.1:1' } }))!;
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(result.alerts.map((a) => [a.channel.split(' ')[0], a.status]), [['webhook', 'failed'], ['email', 'failed']]);
     assert.match(result.alerts[0]!.error!, /500 Internal Server Error/);

@@ -5,6 +5,7 @@ import { redact } from '../secrets/redact.ts';
 import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
+import { startCommand } from './start-command.ts';
 import { lakeCommand } from './lake-command.ts';
 import { queryCommand } from './query-command.ts';
 import { runCommand } from './run-command.ts';
@@ -26,6 +27,16 @@ program.command('run').argument('<pipeline>')
   .option('--run-key <key>', 'identify the work (e.g. a date): a run key that was loaded before loads nothing again')
   .option('--param <key=value>', 'override a pipeline param (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(runCommand);
+
+program.command('start')
+  .description('the scheduler, trigger watchers and workers, until SIGTERM')
+  .addOption(project())
+  .action((options) => startCommand(options));
+
+program.command('worker')
+  .description('workers only, for more machines on the same database')
+  .addOption(project())
+  .action((options) => startCommand({ ...options, scheduler: false }));
 
 program.command('runs')
   .description('run history, newest first')

@@ -30,6 +30,11 @@ export async function runCommand(name: string, options: Options): Promise<void> 
       progress.stop();
     }
   });
+  if (!result) {
+    process.stderr.write(`${name}: another run of this pipeline is in progress (concurrency: skip); nothing was run\n`);
+    process.exitCode = 1;
+    return;
+  }
   process.stdout.write(options.json ? JSON.stringify(contractJson(result)) + '\n' : summary(result, options.project));
   process.exitCode = result.status === 'succeeded' ? 0 : 1;
 }

@@ -7,6 +7,8 @@ import { registerUrlSecrets } from '../secrets/redact.ts';
 /** An open connection pool to sluice's database, migrated. */
 export interface Database {
   readonly pool: pg.Pool;
+  /** The connection URL, with its password: for other clients of the same database (the run queue). Never print it. */
+  readonly url: string;
   /** Where it is, for people: the URL without its password. */
   readonly display: string;
   close(): Promise<void>;
@@ -29,7 +31,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
   // An idle client that loses its server (restart, network) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   await migrate(pool);
-  return { pool, display: withoutPassword(url), close: () => pool.end() };
+  return { pool, url, display: withoutPassword(url), close: () => pool.end() };
 }
 
 const LOCAL_HOSTS = /^(localhost|127(\.\d+){3}|::1|\[::1\])$/;

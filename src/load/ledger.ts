@@ -27,15 +27,15 @@ export class FencedError extends Error {
 }
 
 /**
- * Records that `attempt` now owns the run key (outside any load transaction). Throws FencedError when a newer
- * attempt already does. An older attempt that is still alive then finds the newer one at its commit and stops.
+ * Starts the next attempt at a run key and returns its number (1, 2, ...). From now on this attempt owns the
+ * key: an older attempt that is still alive (it was presumed dead and taken over) finds it at commit and stops.
  */
-export async function claimAttempt(pool: pg.Pool, pipeline: string, runKey: string, attempt: number): Promise<void> {
+export async function claimAttempt(pool: pg.Pool, pipeline: string, runKey: string): Promise<number> {
   const { rows } = await pool.query<{ attempt: number }>(
-    `INSERT INTO sluice.run_attempts (pipeline, run_key, attempt) VALUES ($1, $2, $3)
-     ON CONFLICT (pipeline, run_key) DO UPDATE SET attempt = GREATEST(sluice.run_attempts.attempt, EXCLUDED.attempt), claimed_at = now()
-     RETURNING attempt`, [pipeline, runKey, attempt]);
-  if (rows[0]!.attempt > attempt) throw new FencedError(`attempt ${attempt} of run key ${runKey} was superseded by attempt ${rows[0]!.attempt}`);
+    `INSERT INTO sluice.run_attempts (pipeline, run_key, attempt) VALUES ($1, $2, 1)
+     ON CONFLICT (pipeline, run_key) DO UPDATE SET attempt = sluice.run_attempts.attempt + 1, claimed_at = now()
+     RETURNING attempt`, [pipeline, runKey]);
+  return rows[0]!.attempt;
 }
 
 /** In the load's transaction, before it commits: refuses when a newer attempt owns the run key. Locks the claim until commit. */

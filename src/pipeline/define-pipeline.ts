@@ -5,6 +5,7 @@ import { isDestination, type Destination } from '../load/destination.ts';
 import type { TransformFn } from '../transform/transform-batch.ts';
 import { parseOptions } from './parse-options.ts';
 import type { AlertRule } from '../alerts/alert-channel.ts';
+import type { Trigger } from '../schedule/triggers.ts';
 
 type Params = Readonly<Record<string, string>>;
 
@@ -32,6 +33,10 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly retry?: RetryPolicy;
   /** Where to say how runs went: `email({...})`, `webhook({...})`, or a list of them. */
   readonly alerts?: AlertRule | readonly AlertRule[];
+  /** What starts runs under `sluice start`: `cron(...)`, `onFile(...)`, or `manual()` (the default). */
+  readonly trigger?: Trigger;
+  /** A run asked for while one runs: wait for it (`queue`, the default) or drop it (`skip`). Never two at once. */
+  readonly concurrency?: 'queue' | 'skip';
 }
 
 /** How a failed run is tried again. */
@@ -63,6 +68,8 @@ export interface Pipeline {
   readonly rejects: RejectLimit;
   readonly retry: Required<RetryPolicy>;
   readonly alerts: readonly AlertRule[];
+  readonly trigger: Trigger;
+  readonly concurrency: 'queue' | 'skip';
 }
 
 const alertRule = z.custom<AlertRule>((v) => typeof (v as AlertRule)?.channel?.send === 'function', 'expected an alert such as email({ to }) or webhook({ url })');
@@ -86,6 +93,8 @@ const definitionSchema = z.object({
     then: z.enum(['fail', 'skip']).default('fail'),
   }).strict().default({ attempts: 1, backoff: 'exponential', delayMs: 5_000, maxDelayMs: 300_000, then: 'fail' }),
   alerts: z.union([alertRule, z.array(alertRule)]).default([]).transform((a) => (Array.isArray(a) ? a : [a])),
+  trigger: z.custom<Trigger>((v) => ['cron', 'file', 'manual'].includes((v as Trigger)?.kind), 'expected cron(...), onFile(...) or manual()').default({ kind: 'manual' }),
+  concurrency: z.enum(['queue', 'skip']).default('queue'),
 }).strict();
 
 /**

@@ -4,11 +4,17 @@ import type { AlertSettings } from '../alerts/alert-channel.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import type { RunEnvironment, RunOptions, RunResult } from './run-pipeline.ts';
 import { runWithRetry } from './run-with-retry.ts';
+import { withPipelineLock } from './pipeline-lock.ts';
 
-/** Runs `pipeline` (retrying as its policy says) and sends the alerts its outcome calls for. */
+/**
+ * Runs `pipeline` (retrying as its policy says) and sends the alerts its outcome calls for. Returns undefined
+ * when the pipeline's concurrency is `skip` and another run of it is in progress.
+ */
 export async function executeRun(pipeline: Pipeline, env: RunEnvironment & { readonly alerts: AlertSettings }, options: RunOptions = {}):
-  Promise<RunResult & { readonly alerts: readonly SentAlert[] }> {
-  const result = await runWithRetry(pipeline, env, options);
-  const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
-  return { ...result, alerts };
+  Promise<(RunResult & { readonly alerts: readonly SentAlert[] }) | undefined> {
+  return withPipelineLock(env.database.pool, pipeline.name, pipeline.concurrency, async () => {
+    const result = await runWithRetry(pipeline, env, options);
+    const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
+    return { ...result, alerts };
+  });
 }

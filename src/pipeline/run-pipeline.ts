@@ -5,7 +5,7 @@ import type { Lake } from '../lake/lake.ts';
 import { land, rawPrefix, writeManifest, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts';
 import { claimAttempt, isCommitted, loadedContent, previousObject } from '../load/ledger.ts';
 import { checkAccounting, emptyCounts, type Counts } from '../runs/counts.ts';
-import { finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
+import { abandonRuns, finishRun, newRunId, startRun, type RunRecord, type StageTiming } from '../runs/run-store.ts';
 import { openQuarantine } from '../transform/quarantine.ts';
 import { openRunLog } from '../runs/run-log.ts';
 import type { Pipeline } from './define-pipeline.ts';
@@ -25,8 +25,6 @@ export interface RunOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** Identifies the work, e.g. an interval of a schedule: a run key loads at most once. Default: the run id. */
   readonly runKey?: string;
-  /** Which attempt at the run key this is; an older attempt can no longer commit once a newer one has started. */
-  readonly attempt?: number;
 }
 
 /** A finished run: the run record plus what the CLI prints. */
@@ -44,7 +42,10 @@ export interface RunResult extends RunRecord {
 export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, options: RunOptions = {}): Promise<RunResult> {
   const runId = newRunId();
   const runKey = options.runKey ?? runId;
-  const attempt = options.attempt ?? 1;
+  const committed = await isCommitted(env.database.pool, pipeline.name, runKey);
+  // Each attempt at a run key gets the next number; an older attempt still alive is fenced from now on.
+  const attempt = committed ? 0 : await claimAttempt(env.database.pool, pipeline.name, runKey);
+  if (attempt > 1) await abandonRuns(env.database.pool, pipeline.name, runKey, attempt);
   const startedAt = await startRun(env.database.pool, { runId, pipeline: pipeline.name, trigger: options.trigger ?? 'manual', runKey, attempt });
   const began = performance.now();
   const stages: StageTiming[] = [];
@@ -69,11 +70,10 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   let error: string | null = null;
   let failure: unknown;
   try {
-    if (await isCommitted(env.database.pool, pipeline.name, runKey)) {
+    if (committed) {
       notes.push(`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`);
       throw SKIP;
     }
-    await claimAttempt(env.database.pool, pipeline.name, runKey, attempt);
     const params = { ...pipeline.params, ...options.params };
     const source = pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId, previous: (name) => previousObject(env.database.pool, pipeline.name, name) }));

@@ -19,7 +19,7 @@ export async function runWithRetry(pipeline: Pipeline, env: RunEnvironment, opti
   const policy = pipeline.retry;
   const runKey = options.runKey ?? newRunId();
   for (let attempt = 1; ; attempt++) {
-    const result = await runPipeline(pipeline, env, { ...options, runKey, attempt });
+    const result = await runPipeline(pipeline, env, { ...options, runKey });
     if (result.status === 'succeeded' || !result.retryable) return result;
     if (attempt >= policy.attempts) {
       if (policy.then !== 'skip') return result;

@@ -57,6 +57,14 @@ export async function finishRun(pool: pg.Pool, runId: string, end: {
   return toRecord(rows[0]);
 }
 
+/** Marks the earlier attempts of a run key still recorded as running as failed: their process stopped, a new attempt took over. */
+export async function abandonRuns(pool: pg.Pool, pipeline: string, runKey: string, attempt: number): Promise<void> {
+  await pool.query(
+    `UPDATE sluice.runs SET status = 'failed', finished_at = now(), error = $3
+     WHERE pipeline = $1 AND run_key = $2 AND status = 'running'`,
+    [pipeline, runKey, `abandoned: its process stopped before the run ended; attempt ${attempt} took over`]);
+}
+
 /** Records that a run's failure ends in a skip (its retries ran out and the pipeline says `then: 'skip'`). */
 export async function markSkipped(pool: pg.Pool, runId: string, reason: string): Promise<void> {
   await pool.query(`UPDATE sluice.runs SET status = 'skipped', error = $2 WHERE run_id = $1`, [runId, redact(reason)]);

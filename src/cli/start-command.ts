@@ -1,0 +1,39 @@
+/** `sluice start` (scheduler, triggers and workers in one process) and `sluice worker` (workers only). */
+import pino from 'pino';
+import { loadPipelines } from '../pipeline/project.ts';
+import { openRunQueue } from '../schedule/run-queue.ts';
+import { startScheduler } from '../schedule/scheduler.ts';
+import { describeTrigger } from '../schedule/triggers.ts';
+import { startWorkers } from '../schedule/workers.ts';
+import { openContext } from './context.ts';
+
+const GRACE_MS = 60_000;
+
+export async function startCommand(options: { readonly project: string; readonly scheduler?: boolean }): Promise<void> {
+  const ctx = await openContext(options.project);
+  const log = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+  const pipelines = [...(await loadPipelines(ctx.project)).values()];
+  const boss = await openRunQueue(ctx.database.url, pipelines, (error) => log.error({ error: error.message }, 'queue error'));
+  const env = { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts };
+  await startWorkers(boss, pipelines, env, log);
+  const scheduler = options.scheduler === false ? undefined : startScheduler({ database: ctx.database, boss, pipelines, projectDir: ctx.project.dir, log });
+  process.stdout.write(`sluice ${scheduler ? 'started' : 'worker started'} on ${ctx.database.display}, ${pipelines.length} pipeline(s):\n` +
+    pipelines.map((p) => `  ${p.name}: ${describeTrigger(p.trigger)}\n`).join('') + 'stop with Ctrl-C or SIGTERM (running runs finish first)\n');
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping: no new runs; waiting for running ones');
+      await scheduler?.stop();
+      // Graceful: stop taking runs, let the running ones finish (or, past the grace period, be taken over later).
+      await boss.stop({ graceful: true, timeout: GRACE_MS, close: true }).catch((error: Error) => log.error({ error: error.message }, 'queue stop'));
+      await ctx.close();
+      resolve();
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+  process.exitCode = 0;
+}

@@ -1,0 +1,63 @@
+/**
+ * The scheduler: fires cron ticks when due and file triggers when objects arrive, through the trigger ledger,
+ * so two schedulers on one database start each run once.
+ */
+import type { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../database/database.ts';
+import { listFiles } from '../extract/files/list-files.ts';
+import type { Pipeline } from '../pipeline/define-pipeline.ts';
+import { fire, lastFired } from './trigger-ledger.ts';
+import { dueTicks, nextTick, type CronTrigger, type FileTrigger } from './triggers.ts';
+
+const MAX_SLEEP_MS = 1000;
+
+/** Starts the scheduler; `stop()` ends its loops and resolves when they have. */
+export function startScheduler(options: { database: Database; boss: PgBoss; pipelines: readonly Pipeline[]; projectDir: string; log: Logger }) {
+  const { database, boss, log } = options;
+  const startedAt = new Date();
+  let stopped = false;
+  const loops: Promise<void>[] = [];
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+  const cronLoop = async (pipeline: Pipeline, trigger: CronTrigger) => {
+    let after = (await lastFired(database.pool, pipeline.name, 'cron:')) ?? startedAt;
+    while (!stopped) {
+      const now = new Date();
+      for (const tick of dueTicks(trigger, after, now, startedAt)) {
+        const key = `cron:${tick.toISOString()}`;
+        if (await fire(database.pool, boss, pipeline.name, key, 'cron', { tick })) log.info({ pipeline: pipeline.name, tick }, 'cron fired');
+        after = tick;
+      }
+      const next = nextTick(trigger, after);
+      await sleep(next ? Math.min(MAX_SLEEP_MS, next.getTime() - Date.now()) : MAX_SLEEP_MS);
+    }
+  };
+
+  const fileLoop = async (pipeline: Pipeline, trigger: FileTrigger) => {
+    while (!stopped) {
+      try {
+        for (const file of await listFiles(trigger.dir, trigger.pattern, options.projectDir)) {
+          const period = trigger.atMost === '1/day' ? file.modified.toISOString().slice(0, 10) : trigger.atMost === '1/hour' ? file.modified.toISOString().slice(0, 13) : undefined;
+          // One run per object version; with atMost, one run per period whatever arrives.
+          const key = period ? `file:${trigger.atMost}:${period}` : `file:${file.name}@${file.size}:${file.modified.toISOString()}`;
+          if (await fire(database.pool, boss, pipeline.name, key, 'file', { file: file.name })) log.info({ pipeline: pipeline.name, file: file.name }, 'file trigger fired');
+        }
+      } catch (error) {
+        log.warn({ pipeline: pipeline.name, error: (error as Error).message }, 'file trigger could not list its folder');
+      }
+      await sleep(trigger.pollSeconds * 1000);
+    }
+  };
+
+  for (const pipeline of options.pipelines) {
+    if (pipeline.trigger.kind === 'cron') loops.push(cronLoop(pipeline, pipeline.trigger));
+    if (pipeline.trigger.kind === 'file') loops.push(fileLoop(pipeline, pipeline.trigger));
+  }
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.allSettled(loops);
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Workers: take queued runs of this project's pipelines and execute them; any number, on any machine. */
+import type { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { AlertSettings } from '../alerts/alert-channel.ts';
+import type { Pipeline } from '../pipeline/define-pipeline.ts';
+import { executeRun } from '../pipeline/execute-run.ts';
+import type { RunEnvironment } from '../pipeline/run-pipeline.ts';
+import { queueName, type RunRequest } from './run-queue.ts';
+
+/** Registers a worker per pipeline. A run's failure is the run's (recorded, alerted); only a crash fails the job. */
+export async function startWorkers(boss: PgBoss, pipelines: readonly Pipeline[], env: RunEnvironment & { readonly alerts: AlertSettings }, log: Logger): Promise<void> {
+  for (const pipeline of pipelines) {
+    await boss.work<RunRequest>(queueName(pipeline.name), { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+      const request = job!.data;
+      log.info({ pipeline: pipeline.name, runKey: request.runKey, job: job!.id, retry: job!.retryCount }, 'run taken');
+      const result = await executeRun(pipeline, env, { runKey: request.runKey, trigger: request.trigger, params: request.params });
+      log.info({ pipeline: pipeline.name, runKey: request.runKey, status: result?.status ?? 'skipped (another run in progress)', runId: result?.runId }, 'run ended');
+      return { runId: result?.runId, status: result?.status };
+    });
+  }
+}
