@@ -43,6 +43,7 @@ describe('sluice start: schedules, file triggers, workers', () => {
     url = await freshDatabase();
     await sluiceAsync(['runs', '--project', tempDir()], { DATABASE_URL: url }); // creates sluice's schema
     api = await fixtureServer({
+      '/echo': (_req, res, u) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ at: u.searchParams.get('at') }])); },
       '/slow': (_req, res) => { setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('[{"n":1},{"n":2},{"n":3}]'), 2500); },
     });
   });
@@ -113,5 +114,23 @@ export default definePipeline({ name: 'graceful', trigger: onFile('go', { dir: '
     a.kill('SIGTERM');
     assert.equal(await exited(a), 0);
     assert.deepEqual(await query(url, `SELECT status FROM sluice.runs WHERE pipeline = 'graceful'`), [{ status: 'succeeded' }]);
+  });
+
+  it('backfills one run per interval, each told its interval; a second backfill queues nothing', async () => {
+    const dir = project(`import { col, cron, definePipeline, http, postgres } from 'sluice';
+export default definePipeline({ name: 'filled', trigger: cron('0 * * * *', { catchUp: 'skip' }),
+  source: (p) => http({ url: '${api.base}/echo', query: { at: p.interval_end ?? 'none' }, allowPrivateNetwork: ['127.0.0.1'] }),
+  transform: (row: { at: string }, ctx) => ({ interval_start: ctx.params.interval_start ?? null, interval_end: row.at }),
+  destination: postgres.table('filled', { columns: { interval_start: col.timestamptz(), interval_end: col.timestamptz() } }) });`);
+    const fill = () => sluiceAsync(['backfill', 'filled', '--from', '2026-11-01T00:00:00Z', '--to', '2026-11-01T05:00:00Z', '--project', dir], { DATABASE_URL: url });
+    const first = await fill();
+    assert.match(first.stdout, /6 interval\(s\) .*: 6 run\(s\) queued, 0 already ran or queued/, first.stderr);
+    assert.match((await fill()).stdout, /0 run\(s\) queued, 6 already ran or queued/);
+    const worker = start(dir, 'worker');
+    await until('six runs', async () => (await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM sluice.runs WHERE pipeline = 'filled' AND status = 'succeeded'`))[0]!.n === 6);
+    worker.kill('SIGTERM');
+    await exited(worker);
+    const rows = await query<{ s: string; e: string }>(url, `SELECT to_char(interval_start AT TIME ZONE 'UTC', 'HH24') AS s, to_char(interval_end AT TIME ZONE 'UTC', 'HH24') AS e FROM filled ORDER BY interval_end`);
+    assert.deepEqual(rows, [{ s: '23', e: '00' }, { s: '00', e: '01' }, { s: '01', e: '02' }, { s: '02', e: '03' }, { s: '03', e: '04' }, { s: '04', e: '05' }]);
   });
 });

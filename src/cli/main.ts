@@ -5,6 +5,7 @@ import { redact } from '../secrets/redact.ts';
 import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
+import { backfillCommand } from './backfill-command.ts';
 import { startCommand } from './start-command.ts';
 import { lakeCommand } from './lake-command.ts';
 import { queryCommand } from './query-command.ts';
@@ -37,6 +38,13 @@ program.command('worker')
   .description('workers only, for more machines on the same database')
   .addOption(project())
   .action((options) => startCommand({ ...options, scheduler: false }));
+
+program.command('backfill').argument('<pipeline>')
+  .description('queue one run per interval of the pipeline\'s cron schedule between two times (idempotent)')
+  .addOption(project())
+  .requiredOption('--from <time>', 'first interval end to fill, e.g. 2026-11-01')
+  .requiredOption('--to <time>', 'last interval end to fill')
+  .action(backfillCommand);
 
 program.command('runs')
   .description('run history, newest first')

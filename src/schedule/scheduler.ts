@@ -8,7 +8,7 @@ import type { Database } from '../database/database.ts';
 import { listFiles } from '../extract/files/list-files.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { fire, lastFired } from './trigger-ledger.ts';
-import { dueTicks, nextTick, type CronTrigger, type FileTrigger } from './triggers.ts';
+import { dueTicks, nextTick, tickRun, type CronTrigger, type FileTrigger } from './triggers.ts';
 
 const MAX_SLEEP_MS = 1000;
 
@@ -25,8 +25,8 @@ export function startScheduler(options: { database: Database; boss: PgBoss; pipe
     while (!stopped) {
       const now = new Date();
       for (const tick of dueTicks(trigger, after, now, startedAt)) {
-        const key = `cron:${tick.toISOString()}`;
-        if (await fire(database.pool, boss, pipeline.name, key, 'cron', { tick })) log.info({ pipeline: pipeline.name, tick }, 'cron fired');
+        const { key, params } = tickRun(trigger, tick);
+        if (await fire(database.pool, boss, pipeline.name, key, 'cron', { tick }, params)) log.info({ pipeline: pipeline.name, tick }, 'cron fired');
         after = tick;
       }
       const next = nextTick(trigger, after);

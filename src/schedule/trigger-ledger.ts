@@ -4,14 +4,15 @@ import type { PgBoss } from 'pg-boss';
 import { enqueueRun } from './run-queue.ts';
 
 /** Fires `key` for `pipeline` unless it fired before; true when this call fired it (and queued the run). */
-export async function fire(pool: pg.Pool, boss: PgBoss, pipeline: string, key: string, trigger: string, detail: object = {}): Promise<boolean> {
+export async function fire(pool: pg.Pool, boss: PgBoss, pipeline: string, key: string, trigger: string, detail: object = {},
+  params?: Readonly<Record<string, string>>): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const { rowCount } = await client.query(
       `INSERT INTO sluice.triggers (pipeline, trigger_key, run_key, detail) VALUES ($1, $2, $2, $3) ON CONFLICT DO NOTHING`,
       [pipeline, key, detail]);
-    if (rowCount === 1) await enqueueRun(boss, client, { pipeline, runKey: key, trigger });
+    if (rowCount === 1) await enqueueRun(boss, client, { pipeline, runKey: key, trigger, params });
     await client.query('COMMIT');
     return rowCount === 1;
   } catch (error) {

@@ -74,6 +74,26 @@ export function dueTicks(trigger: CronTrigger, after: Date, now: Date, startedAt
   return ticks;
 }
 
+/**
+ * The run key and params of a cron tick: the interval it closes, as `interval_start` and `interval_end`
+ * (ISO times), so a pipeline can read just that interval. Backfills use the same keys: a tick runs once.
+ */
+export function tickRun(trigger: CronTrigger, tick: Date): { key: string; params: Record<string, string> } {
+  const previous = new Cron(trigger.expression, { timezone: trigger.timezone, paused: true }).previousRuns(1, tick)[0];
+  return {
+    key: `cron:${tick.toISOString()}`,
+    params: { interval_start: (previous ?? tick).toISOString(), interval_end: tick.toISOString() },
+  };
+}
+
+/** Every tick of the trigger in [from, to]. */
+export function ticksBetween(trigger: CronTrigger, from: Date, to: Date, limit = 10_000): Date[] {
+  const schedule = new Cron(trigger.expression, { timezone: trigger.timezone, paused: true });
+  const ticks: Date[] = [];
+  for (let next = schedule.nextRun(new Date(from.getTime() - 1)); next && next <= to && ticks.length < limit; next = schedule.nextRun(next)) ticks.push(next);
+  return ticks;
+}
+
 /** When the trigger is next due, after `from` (for sleeping until then). */
 export function nextTick(trigger: CronTrigger, from: Date): Date | null {
   return new Cron(trigger.expression, { timezone: trigger.timezone, paused: true }).nextRun(from);

@@ -10,7 +10,8 @@ import { queueName, type RunRequest } from './run-queue.ts';
 /** Registers a worker per pipeline. A run's failure is the run's (recorded, alerted); only a crash fails the job. */
 export async function startWorkers(boss: PgBoss, pipelines: readonly Pipeline[], env: RunEnvironment & { readonly alerts: AlertSettings }, log: Logger): Promise<void> {
   for (const pipeline of pipelines) {
-    await boss.work<RunRequest>(queueName(pipeline.name), { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+    // NOTIFY wakes a worker when a run is queued; the 1 s poll picks up the next queued run once one ends.
+    await boss.work<RunRequest>(queueName(pipeline.name), { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
       const request = job!.data;
       log.info({ pipeline: pipeline.name, runKey: request.runKey, job: job!.id, retry: job!.retryCount }, 'run taken');
       const result = await executeRun(pipeline, env, { runKey: request.runKey, trigger: request.trigger, params: request.params });
