@@ -10,6 +10,7 @@ export { RetryableError, TerminalError } from './extract/errors.ts';
 export type { Source, SourceObject, RecordBatch } from './extract/source.ts';
 export { postgres } from './load/postgres/postgres-destination.ts';
 export { parquet } from './load/parquet/parquet-destination.ts';
+export { landOnly } from './load/raw/land-only.ts';
 export type { Destination } from './load/destination.ts';
 export { col, type Column, type Columns, type ReadRow, type WriteRow } from './transform/columns.ts';
 export type { TransformContext } from './transform/transform-batch.ts';

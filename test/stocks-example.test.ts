@@ -50,6 +50,7 @@ describe('the stocks example', () => {
     ]);
     const quarantined = fs.readFileSync(path.join(lake, 'rejects/stocks', `${json.runId}.jsonl`), 'utf8').trim().split('\n');
     assert.equal(quarantined.length, 3);
+    assert.ok(fs.existsSync(path.join(lake, 'Logs/stocks', `${json.runId}.jsonl`)), 'its log is under Logs/, as the original kept it');
   });
 
   it('loads nothing twice when run again on the same files', async () => {

@@ -85,6 +85,8 @@ export interface Destination<Row = unknown> {
   /** One line for people: `postgres public.historical_stocks_data (append)`. */
   describe(): string;
   readonly columns: Columns;
+  /** True when runs only land their objects: no record is read or written (see `landOnly()`). */
+  readonly landOnly?: boolean;
   open(ctx: LoadContext): Promise<Load>;
   readonly __row?: Row;
 }

@@ -37,6 +37,8 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly trigger?: Trigger;
   /** A run asked for while one runs: wait for it (`queue`, the default) or drop it (`skip`). Never two at once. */
   readonly concurrency?: 'queue' | 'skip';
+  /** The lake folder of this pipeline's run logs: `<logsPrefix>/<pipeline>/<runId>.jsonl`. Default `logs`. */
+  readonly logsPrefix?: string;
 }
 
 /** How a failed run is tried again. */
@@ -70,6 +72,7 @@ export interface Pipeline {
   readonly alerts: readonly AlertRule[];
   readonly trigger: Trigger;
   readonly concurrency: 'queue' | 'skip';
+  readonly logsPrefix: string;
 }
 
 const alertRule = z.custom<AlertRule>((v) => typeof (v as AlertRule)?.channel?.send === 'function', 'expected an alert such as email({ to }) or webhook({ url })');
@@ -95,6 +98,7 @@ const definitionSchema = z.object({
   alerts: z.union([alertRule, z.array(alertRule)]).default([]).transform((a) => (Array.isArray(a) ? a : [a])),
   trigger: z.custom<Trigger>((v) => ['cron', 'file', 'manual'].includes((v as Trigger)?.kind), 'expected cron(...), onFile(...) or manual()').default({ kind: 'manual' }),
   concurrency: z.enum(['queue', 'skip']).default('queue'),
+  logsPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a folder name such as Logs').default('logs'),
 }).strict();
 
 /**

@@ -57,7 +57,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       stages.push({ stage, startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(), ms: Math.round(performance.now() - t0) });
     }
   };
-  const log = openRunLog(env.database.pool, env.lake, pipeline.name, runId);
+  const log = openRunLog(env.database.pool, env.lake, pipeline.name, runId, pipeline.logsPrefix);
   log.logger.info({ trigger: options.trigger ?? 'manual', runKey, attempt, destination: pipeline.destination.describe() }, 'run started');
   const counts: Counts = emptyCounts();
   const quarantine = openQuarantine(env.lake, env.database.pool, pipeline.name, runId);

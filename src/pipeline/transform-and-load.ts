@@ -44,7 +44,7 @@ export async function transformAndLoad(stage: Stage): Promise<string[]> {
   try {
     if (!load.fresh) throw new Error(`run key ${stage.load.runKey} was loaded meanwhile by another run; nothing was loaded again`);
     const refused: string[] = [];
-    for (const [done, object] of stage.objects.entries()) {
+    for (const [done, object] of (pipeline.destination.landOnly ? [] : stage.objects).entries()) {
       const copied = pipeline.transform ? undefined : await copyAsCsv(stage, load, object, refused);
       if (copied !== undefined) {
         stage.log.info({ object: object.name, rows: copied, via: 'COPY' }, 'loaded');

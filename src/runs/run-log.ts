@@ -19,8 +19,8 @@ export interface RunLog {
   close(): Promise<string>;
 }
 
-export function openRunLog(pool: pg.Pool, lake: Lake, pipeline: string, runId: string): RunLog {
-  const key = `logs/${pipeline}/${runId}.jsonl`;
+export function openRunLog(pool: pg.Pool, lake: Lake, pipeline: string, runId: string, prefix = 'logs'): RunLog {
+  const key = `${prefix}/${pipeline}/${runId}.jsonl`;
   const all: string[] = [];
   let pending: string[] = [];
   let seq = 0;

@@ -1,7 +1,7 @@
 /** The stock-batch system (SEED-SYSTEMS.md #3): per-company daily price files into one typed table. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { col, definePipeline, email, files, postgres } from 'sluice';
+import { col, definePipeline, email, files, onFile, postgres } from 'sluice';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 
@@ -21,7 +21,12 @@ export default definePipeline({
   name: 'stocks',
   description: 'Daily prices of the listed companies, with the day change and percent change',
   // `input` holds Stocks/*.us.txt and top_companies.txt; point it at your own: --param input=/data/stocks
-  params: { input: 'sample' },
+  // (or STOCKS_INPUT=/data/stocks, which `sluice start` also watches).
+  params: { input: process.env.STOCKS_INPUT ?? 'sample' },
+  // Under `sluice start`: a `.SUCCESS` marker uploaded into the monitored folder releases the batch, once a day.
+  trigger: onFile('.SUCCESS', { dir: process.env.STOCKS_INPUT ?? 'sample', atMost: '1/day' }),
+  // The original kept its logs in a Logs/ folder of the bucket.
+  logsPrefix: 'Logs',
   source: ({ input }) => {
     const folder = path.resolve(PROJECT, input);
     const wanted = listedTickers(path.join(folder, 'top_companies.txt'));

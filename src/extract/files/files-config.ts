@@ -15,8 +15,10 @@ export const filesConfig = z.object({
   dir: z.string().min(1).default('.'),
   /** A file loaded before whose content changed: load it again (`reload`), or leave it (`ignore`). */
   onChange: z.enum(['reload', 'ignore']).default('reload'),
-  /** csv: delimited text (any delimiter); jsonl: one JSON object per line; parquet: read through DuckDB. */
-  format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
+  /** csv: delimited text (any delimiter); jsonl: one JSON object per line; json: one document, records at `records`; parquet: DuckDB. */
+  format: z.enum(['csv', 'jsonl', 'json', 'parquet']).default('csv'),
+  /** json: where the records are in each document, e.g. `data.children[].data` (as for http()). */
+  records: z.string().default(''),
   /** true: first line names the columns; false: `column_1`...; or the names. */
   header: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(true),
   delimiter: z.string().min(1).default(','),

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Columns, ReadRow } from '../../transform/columns.ts';
 import { readCsv } from '../formats/csv-reader.ts';
 import { readParquet } from '../formats/parquet-reader.ts';
-import { readJsonLines } from '../formats/jsonl-reader.ts';
+import { readJsonDocument, readJsonLines } from '../formats/jsonl-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { typeRecords } from '../type-records.ts';
 import { filesConfig, type FilesOptions } from './files-config.ts';
@@ -42,6 +42,7 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
     parse(body: Readable, name: string): AsyncIterable<RecordBatch<unknown>> {
       const records = config.format === 'parquet' ? readParquet(body, name)
         : config.format === 'jsonl' ? readJsonLines(body, name, gzipped(name))
+        : config.format === 'json' ? readJsonDocument(body, name, config.records)
         : readCsv(body, name, { ...layout, gzip: gzipped(name) });
       return config.columns ? typeRecords(records, config.columns) : records;
     },
