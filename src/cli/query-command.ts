@@ -1,4 +1,5 @@
 /** `sluice query "<SQL>" [--lake]`: read-only SQL on the project's database, or on the lake's curated Parquet. */
+import { checkout } from '../database/database.ts';
 import Papa from 'papaparse';
 import path from 'node:path';
 import { openLake } from '../lake/open-lake.ts';
@@ -23,7 +24,7 @@ export async function queryCommand(sql: string, options: Options): Promise<void>
     return print(answer.columns, answer.rows, options);
   }
   const result = await withContext(options.project, async (ctx) => {
-    const client = await ctx.database.pool.connect();
+    const client = await checkout(ctx.database.pool);
     try {
       // Read only, whatever the SQL says: a query can look but never change anything.
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = '30s'`);

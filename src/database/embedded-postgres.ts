@@ -59,6 +59,18 @@ export async function stopEmbeddedPostgres(stateDir: string): Promise<boolean> {
   });
 }
 
+/** Restarts the embedded server on the same port (a fast shutdown: open connections are cut, as in a real restart). */
+export async function restartEmbeddedPostgres(stateDir: string): Promise<EmbeddedServer> {
+  return withFileLock(path.join(stateDir, 'postgres.lock'), async () => {
+    const dataDir = path.join(stateDir, 'postgres');
+    const port = await runningPort(dataDir);
+    if (!port) throw new Error(`embedded Postgres in ${dataDir} is not running`);
+    const owner = await serverUser();
+    await pgCtl(owner, ['stop', '-w', '-m', 'fast', '-D', dataDir]);
+    return server(stateDir, await startServer(owner, dataDir, port), true);
+  });
+}
+
 async function server(stateDir: string, port: number, started: boolean): Promise<EmbeddedServer> {
   const { user, password, database } = await readCredentials(stateDir);
   const url = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
@@ -135,9 +147,9 @@ async function initialise(stateDir: string, dataDir: string, owner: OsUser): Pro
   }
 }
 
-/** Starts the server on a free loopback port (TCP only: socket paths break on long project folders). */
-async function startServer(owner: OsUser, dataDir: string): Promise<number> {
-  const port = await freePort();
+/** Starts the server on a loopback port, free unless given (TCP only: socket paths break on long project folders). */
+async function startServer(owner: OsUser, dataDir: string, fixedPort?: number): Promise<number> {
+  const port = fixedPort ?? (await freePort());
   await pgCtl(owner, ['start', '-w', '-t', '120', '-D', dataDir, '-l', path.join(dataDir, 'server.log'),
     '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_wal_size=4GB`]);
   return port;

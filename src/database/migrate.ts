@@ -1,4 +1,5 @@
 /** Brings the `sluice` schema up to date from the numbered plain-SQL files in `migrations/`. */
+import { checkout } from './database.ts';
 import fs from 'node:fs/promises';
 import type pg from 'pg';
 
@@ -7,7 +8,7 @@ const MIGRATIONS = new URL('./migrations/', import.meta.url);
 /** Applies every migration not yet applied, each in its own transaction; safe to call from many processes at once. */
 export async function migrate(pool: pg.Pool): Promise<void> {
   const files = (await fs.readdir(MIGRATIONS)).filter((f) => /^\d{4}-.*\.sql$/.test(f)).sort();
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     // One migrator at a time across processes; the others wait, then find nothing to do.

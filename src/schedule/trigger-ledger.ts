@@ -1,4 +1,5 @@
 /** The trigger ledger: a trigger fires once, however many schedulers see it, and queues its run in the same transaction. */
+import { checkout } from '../database/database.ts';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { enqueueRun } from './run-queue.ts';
@@ -6,7 +7,7 @@ import { enqueueRun } from './run-queue.ts';
 /** Fires `key` for `pipeline` unless it fired before; true when this call fired it (and queued the run). */
 export async function fire(pool: pg.Pool, boss: PgBoss, pipeline: string, key: string, trigger: string, detail: object = {},
   params?: Readonly<Record<string, string>>): Promise<boolean> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     const { rowCount } = await client.query(

@@ -1,4 +1,5 @@
 /** `parquet.table()`: loads into the curated zone of the lake only (no Postgres table), with the ledger in sluice's database. */
+import { checkout } from '../../database/database.ts';
 import { z } from 'zod';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
@@ -22,7 +23,7 @@ function table<C extends Columns>(name: string, options: { readonly columns: C }
 }
 
 async function openLoad(ctx: LoadContext, name: string, columns: Columns): Promise<Load> {
-  const client = await ctx.database.pool.connect();
+  const client = await checkout(ctx.database.pool);
   const batch = curatedBatch(columns);
   const key = curatedKey(name, ctx.runId, ctx.startedAt);
   let done = false;

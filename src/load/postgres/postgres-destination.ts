@@ -1,5 +1,6 @@
 /** `postgres.table()`: COPY into staging (or straight into the table for a plain append), one set-based write, and the ledger, in one transaction. */
 
+import { checkout } from '../../database/database.ts';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
@@ -42,7 +43,7 @@ function stagingFor(config: PostgresTableConfig): 'none' | 'temp' | 'table' {
 }
 
 async function openLoad(ctx: LoadContext, name: string, config: PostgresTableConfig): Promise<Load> {
-  const client = await ctx.database.pool.connect();
+  const client = await checkout(ctx.database.pool);
   const target = qualified(config.schema, name);
   const names = Object.keys(config.columns);
   const staging = stagingFor(config);

@@ -1,4 +1,5 @@
 /** `landOnly()`: a run that lands what it extracts in the raw zone and stops; another pipeline loads it later. */
+import { checkout } from '../../database/database.ts';
 import type { Destination, Load, LoadContext, LoadResult } from '../destination.ts';
 import { checkFence, claimRunKey, recordLoad } from '../ledger.ts';
 
@@ -14,7 +15,7 @@ export function landOnly(): Destination<never> {
 }
 
 async function open(ctx: LoadContext): Promise<Load> {
-  const client = await ctx.database.pool.connect();
+  const client = await checkout(ctx.database.pool);
   await client.query('BEGIN');
   const fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
   const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
