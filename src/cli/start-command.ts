@@ -16,7 +16,9 @@ export async function startCommand(options: { readonly project: string; readonly
   const boss = await openRunQueue(ctx.database.url, pipelines, (error) => log.error({ error: error.message }, 'queue error'));
   const env = { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts };
   await startWorkers(boss, pipelines, env, log);
-  const scheduler = options.scheduler === false ? undefined : startScheduler({ database: ctx.database, boss, pipelines, projectDir: ctx.project.dir, log });
+  const scheduler = options.scheduler === false ? undefined : startScheduler({
+    database: ctx.database, boss, pipelines, projectDir: ctx.project.dir, log, lake: ctx.lake, lifecycle: ctx.project.lifecycle,
+  });
   process.stdout.write(`sluice ${scheduler ? 'started' : 'worker started'} on ${ctx.database.display}, ${pipelines.length} pipeline(s):\n` +
     pipelines.map((p) => `  ${p.name}: ${describeTrigger(p.trigger)}\n`).join('') + 'stop with Ctrl-C or SIGTERM (running runs finish first)\n');
 

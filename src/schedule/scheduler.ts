@@ -4,16 +4,22 @@
  */
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database } from '../database/database.ts';
+import { checkout, type Database } from '../database/database.ts';
 import { listFiles } from '../extract/files/list-files.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { fire, lastFired } from './trigger-ledger.ts';
+import type { Lake } from '../lake/lake.ts';
+import { applyLifecycle, type LifecycleRule } from '../lake/lifecycle.ts';
 import { dueTicks, nextTick, tickRun, type CronTrigger, type FileTrigger } from './triggers.ts';
 
 const MAX_SLEEP_MS = 1000;
+const LIFECYCLE_EVERY_MS = 3_600_000;
 
 /** Starts the scheduler; `stop()` ends its loops and resolves when they have. */
-export function startScheduler(options: { database: Database; boss: PgBoss; pipelines: readonly Pipeline[]; projectDir: string; log: Logger }) {
+export function startScheduler(options: {
+  database: Database; boss: PgBoss; pipelines: readonly Pipeline[]; projectDir: string; log: Logger;
+  lake: Lake; lifecycle: readonly LifecycleRule[];
+}) {
   const { database, boss, log } = options;
   const startedAt = new Date();
   let stopped = false;
@@ -49,6 +55,30 @@ export function startScheduler(options: { database: Database; boss: PgBoss; pipe
       await sleep(trigger.pollSeconds * 1000);
     }
   };
+
+  // The lake's lifecycle rules, hourly; one scheduler at a time applies them (the others find the lock taken).
+  const lifecycleLoop = async () => {
+    while (!stopped) {
+      const client = await checkout(database.pool).catch(() => undefined);
+      try {
+        const { rows } = client ? await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.lifecycle')) AS ok`) : { rows: [] };
+        if (rows[0]?.ok) {
+          try {
+            const done = await applyLifecycle(options.lake, options.lifecycle);
+            if (done.length) log.info({ objects: done.length }, 'lifecycle applied');
+          } finally {
+            await client!.query(`SELECT pg_advisory_unlock(hashtext('sluice.lifecycle'))`);
+          }
+        }
+      } catch (error) {
+        log.warn({ error: (error as Error).message }, 'lifecycle could not be applied');
+      } finally {
+        client?.release();
+      }
+      for (let waited = 0; waited < LIFECYCLE_EVERY_MS && !stopped; waited += MAX_SLEEP_MS) await sleep(MAX_SLEEP_MS);
+    }
+  };
+  if (options.lifecycle.length) loops.push(lifecycleLoop());
 
   for (const pipeline of options.pipelines) {
     if (pipeline.trigger.kind === 'cron') loops.push(cronLoop(pipeline, pipeline.trigger));
