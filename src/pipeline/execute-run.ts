@@ -12,7 +12,7 @@ import { withPipelineLock } from './pipeline-lock.ts';
  */
 export async function executeRun(pipeline: Pipeline, env: RunEnvironment & { readonly alerts: AlertSettings }, options: RunOptions = {}):
   Promise<(RunResult & { readonly alerts: readonly SentAlert[] }) | undefined> {
-  return withPipelineLock(env.database.pool, pipeline.name, pipeline.concurrency, async () => {
+  return withPipelineLock(env.database, pipeline.name, pipeline.concurrency, async () => {
     const result = await runWithRetry(pipeline, env, options);
     const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
     return { ...result, alerts };
