@@ -30,7 +30,7 @@ export default definePipeline({ name: 'restart', trigger: onFile('*', { dir: 'la
   destination: postgres.table('restart_t', { columns: { n: col.integer() } }),
   alerts: webhook({ url: '${api.base}/hook', on: ['failure', 'success'], allowPrivateNetwork: ['127.0.0.1'] }) });`);
     await sluiceAsync(['runs', '--project', dir], { DATABASE_URL: url });
-    const start = sluiceProcess(['start', '--project', dir], { DATABASE_URL: url });
+    const start = sluiceProcess(['start', '--project', dir, '--port', '0'], { DATABASE_URL: url });
     const wait = async (what: string, check: () => Promise<boolean>) => {
       for (let i = 0; !(await check().catch(() => false)); i++) {
         assert.ok(i < 400, `timed out waiting for ${what}`);

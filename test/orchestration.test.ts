@@ -35,7 +35,7 @@ describe('sluice start: schedules, file triggers, workers', () => {
   let api: Awaited<ReturnType<typeof fixtureServer>>;
   const children: ChildProcess[] = [];
   const start = (dir: string, command: 'start' | 'worker' = 'start') => {
-    const child = sluiceProcess([command, '--project', dir], { DATABASE_URL: url });
+    const child = sluiceProcess([command, '--project', dir, ...(command === 'start' ? ['--port', '0'] : [])], { DATABASE_URL: url });
     children.push(child);
     return child;
   };

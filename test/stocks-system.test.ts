@@ -21,7 +21,7 @@ describe('the stock-batch system under sluice start', () => {
     const input = tempDir();
     const lake = tempDir();
     generateStocks(input, { tickers: 6, days: 50, unlisted: 1 });
-    const start = sluiceProcess(['start', '--project', path.join(ROOT, 'examples/stocks')], {
+    const start = sluiceProcess(['start', '--project', path.join(ROOT, 'examples/stocks'), '--port', '0'], {
       DATABASE_URL: url, SLUICE_LAKE: lake, STOCKS_INPUT: input, STOCKS_ALERT_TO: 'stocks-team@example.com',
       SLUICE_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`,
     });

@@ -15,7 +15,7 @@ describe('the Reddit system in two stages', () => {
     const project = path.join(ROOT, 'examples/reddit-hot');
     const extract = JSON.parse((await sluiceAsync(['run', 'reddit-extract', '--project', project, '--json', '--param', `api=${fixture.base}`, '--param', `auth=${fixture.base}`], env)).stdout);
     assert.deepEqual([extract.status, extract.rawObjects.length, extract.counts.extracted], ['succeeded', 1, 0]);
-    const start = sluiceProcess(['start', '--project', project], env);
+    const start = sluiceProcess(['start', '--project', project, '--port', '0'], env);
     try {
       const deadline = Date.now() + 30_000;
       let rows = 0;

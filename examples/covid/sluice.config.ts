@@ -1,7 +1,7 @@
 import { defineConfig } from 'sluice';
 
-// The examples share one embedded Postgres (examples/.sluice), so one database holds all their tables.
+// The examples share one embedded Postgres and one lake (examples/.sluice), so one dashboard shows them all.
 export default defineConfig({
   database: { embeddedDir: '../.sluice' },
-  lake: '.sluice/lake',
+  lake: '../.sluice/lake',
 });

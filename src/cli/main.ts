@@ -7,6 +7,7 @@ import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
 import { backfillCommand } from './backfill-command.ts';
 import { startCommand } from './start-command.ts';
+import { uiCommand } from './ui-command.ts';
 import { lakeCommand } from './lake-command.ts';
 import { queryCommand } from './query-command.ts';
 import { runCommand } from './run-command.ts';
@@ -30,9 +31,19 @@ program.command('run').argument('<pipeline>')
   .action(runCommand);
 
 program.command('start')
-  .description('the scheduler, trigger watchers and workers, until SIGTERM')
+  .description('the scheduler, trigger watchers, workers and the dashboard, until SIGTERM')
   .addOption(project())
+  .option('--port <port>', 'dashboard port', '4680')
+  .option('--host <host>', 'dashboard address; anything but loopback must be given explicitly', '127.0.0.1')
+  .option('--no-ui', 'no dashboard')
   .action((options) => startCommand(options));
+
+program.command('ui')
+  .description('the dashboard alone; "Run now" runs in this process')
+  .addOption(project())
+  .option('--port <port>', 'port', '4680')
+  .option('--host <host>', 'address; anything but loopback must be given explicitly', '127.0.0.1')
+  .action(uiCommand);
 
 program.command('worker')
   .description('workers only, for more machines on the same database')

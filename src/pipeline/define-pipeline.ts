@@ -39,6 +39,8 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly concurrency?: 'queue' | 'skip';
   /** The lake folder of this pipeline's run logs: `<logsPrefix>/<pipeline>/<runId>.jsonl`. Default `logs`. */
   readonly logsPrefix?: string;
+  /** Charts of the loaded data shown on the pipeline's dashboard page. */
+  readonly dashboards?: readonly ChartSpec[];
 }
 
 /** How a failed run is tried again. */
@@ -50,6 +52,19 @@ export interface RetryPolicy {
   readonly delayMs?: number;
   readonly maxDelayMs?: number;
   readonly then?: 'fail' | 'skip';
+}
+
+/** A chart of loaded data for the pipeline's dashboard page: a time (or number) column against numeric columns. */
+export interface ChartSpec {
+  readonly title: string;
+  readonly table: string;
+  readonly schema?: string;
+  readonly x: string;
+  readonly y: readonly string[];
+  /** One line per value of this column (the first `y` column), e.g. close price per company. */
+  readonly group?: string;
+  /** Only these groups (default: the 12 with the most rows). */
+  readonly groups?: readonly string[];
 }
 
 /** Limits on quarantined rows per run. */
@@ -73,6 +88,7 @@ export interface Pipeline {
   readonly trigger: Trigger;
   readonly concurrency: 'queue' | 'skip';
   readonly logsPrefix: string;
+  readonly dashboards: readonly ChartSpec[];
 }
 
 const alertRule = z.custom<AlertRule>((v) => typeof (v as AlertRule)?.channel?.send === 'function', 'expected an alert such as email({ to }) or webhook({ url })');
@@ -99,6 +115,10 @@ const definitionSchema = z.object({
   trigger: z.custom<Trigger>((v) => ['cron', 'file', 'manual'].includes((v as Trigger)?.kind), 'expected cron(...), onFile(...) or manual()').default({ kind: 'manual' }),
   concurrency: z.enum(['queue', 'skip']).default('queue'),
   logsPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a folder name such as Logs').default('logs'),
+  dashboards: z.array(z.object({
+    title: z.string().min(1), table: z.string().min(1), schema: z.string().optional(), x: z.string().min(1),
+    y: z.array(z.string().min(1)).min(1), group: z.string().optional(), groups: z.array(z.string()).optional(),
+  }).strict()).default([]),
 }).strict();
 
 /**

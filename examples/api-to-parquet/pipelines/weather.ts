@@ -17,7 +17,7 @@ interface Observation {
 export default definePipeline({
   name: 'weather',
   description: 'Hourly weather observations, raw JSON and curated Parquet',
-  params: { api: 'http://127.0.0.1:4693', stations: 'OSL,ROM,LIM' },
+  params: { api: process.env.WEATHER_API ?? 'http://127.0.0.1:4693', stations: 'OSL,ROM,LIM' },
   source: ({ api, stations }) => http<Observation>({
     url: `${api}/v1/observations`,
     query: { stations },

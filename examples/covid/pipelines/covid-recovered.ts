@@ -8,7 +8,7 @@ import { usRecovered } from '../us-recovered.ts';
 export default definePipeline({
   name: 'covid-recovered',
   description: 'JHU CSSE recovered, US row, merged by date',
-  params: { base: 'http://127.0.0.1:4692' },
+  params: { base: process.env.COVID_BASE ?? 'http://127.0.0.1:4692' },
   source: ({ base }) => usRecovered(
     `${base}/CSSEGISandData/COVID-19/master/csse_covid_19_data/csse_covid_19_time_series/time_series_covid19_recovered_global.csv`,
     new URL(base).hostname === '127.0.0.1' ? ['127.0.0.1'] : false),

@@ -8,7 +8,7 @@ export default definePipeline({
   name: 'covid-us',
   description: 'NYT US national cases and deaths, upserted by date',
   // Offline: the fixture (node examples/covid/fixture.ts). Real: --param base=https://raw.githubusercontent.com
-  params: { base: 'http://127.0.0.1:4692' },
+  params: { base: process.env.COVID_BASE ?? 'http://127.0.0.1:4692' },
   source: ({ base }) => httpFile(`${base}/nytimes/covid-19-data/master/us.csv`, {
     allowPrivateNetwork: new URL(base).hostname === '127.0.0.1' ? ['127.0.0.1'] : false,
   }),
@@ -17,4 +17,6 @@ export default definePipeline({
     columns: { date: col.date({ nullable: false }), cases: col.bigint(), deaths: col.bigint() },
     write: { mode: 'merge', key: ['date'] },
   }),
+  // The original showed this in QuickSight; sluice's dashboard draws it on the pipeline's page.
+  dashboards: [{ title: 'US cases, deaths and recovered', table: 'covid_us_daily', x: 'date', y: ['cases', 'deaths', 'recovered'] }],
 });

@@ -11,7 +11,7 @@ export default definePipeline({
   // Like the original's CloudWatch schedule: an hour missed while sluice was down is not fetched afterwards
   // (the API only answers for now).
   trigger: cron('0 * * * *', { catchUp: 'skip' }),
-  params: { subreddit: 'dataengineering', api: 'http://127.0.0.1:4691', auth: 'http://127.0.0.1:4691' },
+  params: { subreddit: 'dataengineering', api: process.env.REDDIT_API ?? 'http://127.0.0.1:4691', auth: process.env.REDDIT_AUTH ?? 'http://127.0.0.1:4691' },
   source: ({ subreddit, api, auth }) => http({
     url: `${api}/r/${subreddit}/hot`,
     query: { limit: 100, raw_json: 1 },

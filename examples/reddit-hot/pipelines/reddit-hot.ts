@@ -11,7 +11,7 @@ export default definePipeline({
   name: 'reddit-hot',
   description: 'Top 100 hot posts of a subreddit, one snapshot per hour',
   // Offline: the fixture (node examples/reddit-hot/fixture.ts). Real: --param api=https://oauth.reddit.com --param auth=https://www.reddit.com
-  params: { subreddit: 'dataengineering', api: 'http://127.0.0.1:4691', auth: 'http://127.0.0.1:4691' },
+  params: { subreddit: 'dataengineering', api: process.env.REDDIT_API ?? 'http://127.0.0.1:4691', auth: process.env.REDDIT_AUTH ?? 'http://127.0.0.1:4691' },
   source: ({ subreddit, api, auth }) => http({
     url: `${api}/r/${subreddit}/hot`,
     query: { limit: 100, raw_json: 1 },

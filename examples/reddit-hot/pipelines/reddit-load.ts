@@ -7,7 +7,7 @@ import { definePipeline, files, onFile } from 'sluice';
 import { cleanPost, hotPosts } from '../posts.ts';
 
 // The extraction's raw zone, in this project's lake (a folder, or a bucket with SLUICE_LAKE=s3://...).
-const LAKE = process.env.SLUICE_LAKE ?? '.sluice/lake';
+const LAKE = process.env.SLUICE_LAKE ?? '../.sluice/lake';
 const RAW = LAKE.startsWith('s3://') ? `${LAKE.replace(/\/+$/, '')}/raw/reddit-extract` : path.join(LAKE, 'raw/reddit-extract');
 
 /** `dt=2026-11-23/20261123T070000Z-ab12cd34/page-0001.json` -> the extraction's start time. */

@@ -24,7 +24,7 @@ export default definePipeline({
   // (or STOCKS_INPUT=/data/stocks, which `sluice start` also watches).
   params: { input: process.env.STOCKS_INPUT ?? 'sample' },
   // Under `sluice start`: a `.SUCCESS` marker uploaded into the monitored folder releases the batch, once a day.
-  trigger: onFile('.SUCCESS', { dir: process.env.STOCKS_INPUT ?? 'sample', atMost: '1/day' }),
+  trigger: onFile('.SUCCESS', { dir: path.resolve(PROJECT, process.env.STOCKS_INPUT ?? 'sample'), atMost: '1/day' }),
   // The original kept its logs in a Logs/ folder of the bucket.
   logsPrefix: 'Logs',
   source: ({ input }) => {
@@ -67,6 +67,7 @@ export default definePipeline({
   }),
   // An email on every attempted run, as the original sent: set SLUICE_SMTP_URL (smtp://user:pass@host:port) and
   // STOCKS_ALERT_TO to turn it on.
+  dashboards: [{ title: 'Close price by company', table: 'historical_stocks_data', x: 'stock_date', y: ['close_value'], group: 'company_name' }],
   alerts: process.env.STOCKS_ALERT_TO
     ? email({ to: process.env.STOCKS_ALERT_TO, subject: 'Stocks_Team_Pipeline_{{Status}}', on: ['success', 'failure'] })
     : [],
