@@ -6,6 +6,7 @@ import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';
 import { initCommand } from './init-command.ts';
 import { backfillCommand } from './backfill-command.ts';
+import { replayCommand } from './replay-command.ts';
 import { startCommand } from './start-command.ts';
 import { uiCommand } from './ui-command.ts';
 import { lakeCommand } from './lake-command.ts';
@@ -56,6 +57,15 @@ program.command('backfill').argument('<pipeline>')
   .requiredOption('--from <time>', 'first interval end to fill, e.g. 2026-11-01')
   .requiredOption('--to <time>', 'last interval end to fill')
   .action(backfillCommand);
+
+program.command('replay').argument('<pipeline>')
+  .description('re-derive past runs from the raw zone with the pipeline as it is now (e.g. a changed transform)')
+  .addOption(project())
+  .option('--run <runId>', 'a run to replay (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--from <time>', 'replay the succeeded runs started from this time')
+  .option('--to <time>', 'up to this time')
+  .option('--json', 'print exactly one JSON object on stdout')
+  .action(replayCommand);
 
 program.command('runs')
   .description('run history, newest first')

@@ -25,6 +25,8 @@ export interface LoadContext {
   readonly runId: string;
   readonly runKey: string;
   readonly attempt: number;
+  /** A replay: objects loaded before are loaded again (their ledger entries move to this run). */
+  readonly reload?: boolean;
 }
 
 /** Rows of one source object, as the declared columns' canonical text (see `toColumnText`) in declaration order. */

@@ -63,13 +63,14 @@ export async function isCommitted(pool: pg.Pool, pipeline: string, runKey: strin
 
 /** Records the counts and the loaded objects, in the load's transaction. Fails if another run loaded the same content meanwhile. */
 export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey: string, runId: string,
-  objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>): Promise<void> {
+  objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, reload = false): Promise<void> {
   await client.query('UPDATE sluice.ledger SET counts = $3, committed_at = now() WHERE pipeline = $1 AND run_key = $2',
     [pipeline, runKey, counts]);
   await client.query(
     `INSERT INTO sluice.loaded_objects (pipeline, sha256, name, bytes, raw_key, run_id, meta)
      SELECT $1, o.sha256, o.name, o.bytes, o.raw_key, $2, o.meta
-     FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::jsonb[]) AS o(sha256, name, bytes, raw_key, meta)`,
+     FROM unnest($3::text[], $4::text[], $5::bigint[], $6::text[], $7::jsonb[]) AS o(sha256, name, bytes, raw_key, meta)
+     ${reload ? 'ON CONFLICT (pipeline, sha256) DO UPDATE SET run_id = EXCLUDED.run_id, raw_key = EXCLUDED.raw_key, loaded_at = now()' : ''}`,
     [pipeline, runId, objects.map((o) => o.sha256), objects.map((o) => o.name), objects.map((o) => o.bytes), objects.map((o) => o.rawKey),
       objects.map((o) => JSON.stringify(o.meta ?? {}))]);
 }

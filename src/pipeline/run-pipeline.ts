@@ -9,6 +9,7 @@ import { abandonRuns, finishRun, newRunId, startRun, type RunRecord, type StageT
 import { openQuarantine } from '../transform/quarantine.ts';
 import { openRunLog } from '../runs/run-log.ts';
 import type { Pipeline } from './define-pipeline.ts';
+import type { Source } from '../extract/source.ts';
 import { transformAndLoad, type Progress } from './transform-and-load.ts';
 
 /** What a run needs from its surroundings. */
@@ -25,6 +26,8 @@ export interface RunOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** Identifies the work, e.g. an interval of a schedule: a run key loads at most once. Default: the run id. */
   readonly runKey?: string;
+  /** Read these objects instead of the pipeline's source (a replay), and load them even if their content was loaded before. */
+  readonly replay?: { readonly source: (params: Readonly<Record<string, string>>) => Source };
 }
 
 /** A finished run: the run record plus what the CLI prints. */
@@ -75,7 +78,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       throw SKIP;
     }
     const params = { ...pipeline.params, ...options.params };
-    const source = pipeline.source(params);
+    const source = options.replay ? options.replay.source(params) : pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId, previous: (name) => previousObject(env.database.pool, pipeline.name, name) }));
     log.logger.info({ source: source.describe(), objects: found.length }, 'extracted');
     if (!found.length) notes.push(`nothing to extract: ${source.describe()} found nothing`);
@@ -86,11 +89,12 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
         log.logger.info({ object: object.name, key: landedObject.key, bytes: landedObject.bytes, sha256: landedObject.sha256 }, 'landed');
       }
     });
-    const fresh = await skipLoaded(env, pipeline.name, landed, skipped);
+    // A replay re-derives what was loaded before, on purpose: the content ledger does not stop it.
+    const fresh = await skipLoaded(env, pipeline.name, landed, skipped, Boolean(options.replay));
     for (const s of skipped) log.logger.info({ object: s.name, reason: s.skipped }, 'skipped');
     notes.push(...await time('load', () => transformAndLoad({
       pipeline, source, objects: fresh, params, counts, quarantine, rows, copied, log: log.logger, onProgress: options.onProgress,
-      lake: env.lake, load: { database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt },
+      lake: env.lake, load: { database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt, reload: Boolean(options.replay) },
     })));
     checkAccounting(counts);
   } catch (caught) {
@@ -137,8 +141,8 @@ const SKIP = Symbol('skip');
  * Drops objects whose content this pipeline already loaded (or that repeat within this run) from the load,
  * and from the raw zone: re-running on the same files lands and loads nothing twice.
  */
-async function skipLoaded(env: RunEnvironment, pipeline: string, landed: readonly LandedObject[], skipped: ManifestEntry[]): Promise<LandedObject[]> {
-  const loaded = await loadedContent(env.database.pool, pipeline, landed.map((o) => o.sha256));
+async function skipLoaded(env: RunEnvironment, pipeline: string, landed: readonly LandedObject[], skipped: ManifestEntry[], replay: boolean): Promise<LandedObject[]> {
+  const loaded = replay ? new Set<string>() : await loadedContent(env.database.pool, pipeline, landed.map((o) => o.sha256));
   const inRun = new Map<string, string>();
   const fresh: LandedObject[] = [];
   for (const object of landed) {

@@ -53,7 +53,7 @@ async function openLoad(ctx: LoadContext, name: string, columns: Columns): Promi
         // The file first, then the ledger: a failed commit removes the file again.
         const inserted = await batch.publish(ctx.lake, key);
         published = true;
-        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { inserted });
+        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { inserted }, ctx.reload);
         await finish('COMMIT');
         return { inserted, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [`wrote ${key}`] };
       } catch (error) {

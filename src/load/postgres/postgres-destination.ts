@@ -143,7 +143,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
           source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
         }));
         const result = { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, rejects, changes: [...changes] };
-        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { ...result, rejects: rejects.length, changes: changes.length });
+        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { ...result, rejects: rejects.length, changes: changes.length }, ctx.reload);
         // The curated Parquet is written before COMMIT: if it fails, nothing is loaded; if COMMIT fails, it is removed.
         if (curated) {
           await curated.publish(ctx.lake, curatedAt);

@@ -37,7 +37,7 @@ async function open(ctx: LoadContext): Promise<Load> {
         return none;
       }
       await checkFence(client, ctx.pipeline, ctx.runKey, ctx.attempt);
-      await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { landed: objects.length });
+      await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { landed: objects.length }, ctx.reload);
       await end('COMMIT');
       return none;
     },

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { freshDatabase, query, sluice, tempDir } from './helpers.ts';
+
+const pipeline = (label: string) => `import { col, definePipeline, files, postgres } from 'sluice';
+export default definePipeline({ name: 'words', source: files('*.csv', { dir: 'in' }),
+  transform: (row) => ({ id: Number(row.id), label: ${label} }),
+  destination: postgres.table('words', { columns: { id: col.integer(), label: col.text() }, write: { mode: 'merge', key: ['id'] } }) });`;
+
+describe('sluice replay', () => {
+  it('re-derives a past run from the raw zone with the changed transform, while a plain run loads nothing again', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'pipelines'));
+    fs.mkdirSync(path.join(dir, 'in'));
+    fs.writeFileSync(path.join(dir, 'in/a.csv'), 'id,word\n1,alpha\n2,beta\n');
+    fs.writeFileSync(path.join(dir, 'pipelines/words.ts'), pipeline(`String(row.word).toUpperCase()`));
+    const env = { DATABASE_URL: await freshDatabase() };
+    const first = JSON.parse(sluice(['run', 'words', '--project', dir, '--json'], env).stdout);
+    assert.equal(first.counts.inserted, 2);
+
+    fs.writeFileSync(path.join(dir, 'pipelines/words.ts'), pipeline(`String(row.word) + '!'`));
+    fs.rmSync(path.join(dir, 'in/a.csv')); // the source no longer has it: the raw zone does
+    assert.equal(JSON.parse(sluice(['run', 'words', '--project', dir, '--json'], env).stdout).counts.extracted, 0);
+
+    const replay = sluice(['replay', 'words', '--run', first.runId, '--project', dir, '--json'], env);
+    const result = JSON.parse(replay.stdout);
+    assert.equal(result.status, 'succeeded', replay.stderr);
+    assert.deepEqual([result.counts.extracted, result.counts.updated], [2, 2]);
+    assert.deepEqual(await query(env.DATABASE_URL, 'SELECT id, label FROM words ORDER BY id'), [{ id: 1, label: 'alpha!' }, { id: 2, label: 'beta!' }]);
+    assert.deepEqual(await query(env.DATABASE_URL, `SELECT trigger FROM sluice.runs WHERE run_id = $1`, [result.runId]), [{ trigger: 'replay' }]);
+
+    const none = sluice(['replay', 'words', '--run', 'nope', '--project', dir], env);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no succeeded run nope/);
+  });
+});
