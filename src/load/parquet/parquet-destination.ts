@@ -1,11 +1,10 @@
 /** `parquet.table()`: loads into the curated zone of the lake only (no Postgres table), with the ledger in sluice's database. */
-import { checkout } from '../../database/database.ts';
 import { z } from 'zod';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 import type { Columns, WriteRow } from '../../transform/columns.ts';
 import type { Destination, Load, LoadContext, LoadResult, RowBatch } from '../destination.ts';
-import { claimRunKey, checkFence, recordLoad } from '../ledger.ts';
+import { beginLoad, NOTHING_LOADED } from '../load-transaction.ts';
 
 const config = z.object({
   columns: z.custom<Columns>((v) => typeof v === 'object' && v !== null && Object.keys(v).length > 0, 'expected at least one column'),
@@ -23,46 +22,36 @@ function table<C extends Columns>(name: string, options: { readonly columns: C }
 }
 
 async function openLoad(ctx: LoadContext, name: string, columns: Columns): Promise<Load> {
-  const client = await checkout(ctx.database.pool);
+  const tx = await beginLoad(ctx);
   const batch = curatedBatch(columns);
   const key = curatedKey(name, ctx.runId, ctx.startedAt);
-  let done = false;
-  const finish = async (sql: 'COMMIT' | 'ROLLBACK') => {
-    if (done) return;
-    done = true;
+  const rollback = async () => {
     batch.discard();
-    try {
-      await client.query(sql);
-    } finally {
-      client.release();
-    }
+    await tx.rollback();
   };
-  await client.query('BEGIN');
-  const fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
   return {
-    fresh,
+    fresh: tx.fresh,
     write: (rows: RowBatch) => batch.write(rows.rows),
     async commit(objects): Promise<LoadResult> {
-      if (!fresh) {
-        await finish('ROLLBACK');
-        return { inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] };
+      if (!tx.fresh) {
+        await rollback();
+        return NOTHING_LOADED;
       }
       let published = false;
       try {
-        await checkFence(client, ctx.pipeline, ctx.runKey, ctx.attempt);
         // The file first, then the ledger: a failed commit removes the file again.
         const inserted = await batch.publish(ctx.lake, key);
         published = true;
-        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { inserted }, ctx.reload);
-        await finish('COMMIT');
-        return { inserted, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [`wrote ${key}`] };
+        await tx.commit(objects, { inserted });
+        batch.discard();
+        return { ...NOTHING_LOADED, inserted, changes: [`wrote ${key}`] };
       } catch (error) {
         if (published) await ctx.lake.delete(key).catch(() => {});
-        await finish('ROLLBACK').catch(() => {});
+        await rollback();
         throw error;
       }
     },
-    abort: () => finish('ROLLBACK').catch(() => {}),
+    abort: rollback,
   };
 }
 

@@ -1,12 +1,11 @@
 /** `postgres.table()`: COPY into staging (or straight into the table for a plain append), one set-based write, and the ledger, in one transaction. */
 
-import { checkout } from '../../database/database.ts';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 import { CsvRefused, type CsvCopy, type Destination, type Load, type LoadContext, type LoadResult, type RowBatch } from '../destination.ts';
-import { checkFence, claimRunKey, recordLoad } from '../ledger.ts';
+import { beginLoad, NOTHING_LOADED } from '../load-transaction.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent } from './identifiers.ts';
 import { postgresTableConfig, type PostgresTableConfig, type PostgresTableOptions } from './postgres-config.ts';
@@ -43,7 +42,8 @@ function stagingFor(config: PostgresTableConfig): 'none' | 'temp' | 'table' {
 }
 
 async function openLoad(ctx: LoadContext, name: string, config: PostgresTableConfig): Promise<Load> {
-  const client = await checkout(ctx.database.pool);
+  const tx = await beginLoad(ctx);
+  const { client, fresh } = tx;
   const target = qualified(config.schema, name);
   const names = Object.keys(config.columns);
   const staging = stagingFor(config);
@@ -53,21 +53,11 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   let copy: CopyWriter | undefined;
   const curated = config.curated ? curatedBatch(config.columns) : undefined;
   const curatedAt = curatedKey(name, ctx.runId, ctx.startedAt);
-  let fresh = false;
   let rows = 0;
-  let finished = false;
   let changes: string[] = [];
-  const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
-    if (finished) return;
-    finished = true;
+  const rollback = async () => {
     curated?.discard();
-    try {
-      await client.query(sql);
-      client.release();
-    } catch (error) {
-      client.release(true);
-      throw error;
-    }
+    await tx.rollback();
   };
   const copyColumns = positions ? [...names, '__source', '__line'] : names;
   /** The COPY that JS-encoded rows stream into: opened on the first write, ended before a raw COPY or the commit. */
@@ -81,15 +71,12 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     return index < 0 ? sources.push(source) - 1 : index;
   };
   try {
-    // Dates read year-first and zone-less timestamps as UTC, whichever path parses them (sluice's or COPY's).
-    await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'`);
-    fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
     if (fresh) {
       changes = await prepareTable(client, name, config);
       if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
     }
   } catch (error) {
-    await end('ROLLBACK').catch(() => {});
+    await rollback();
     throw error;
   }
   return {
@@ -125,8 +112,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     },
     async commit(objects): Promise<LoadResult> {
       if (!fresh) {
-        await end('ROLLBACK');
-        return { inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] };
+        await rollback();
+        return NOTHING_LOADED;
       }
       let published = false;
       try {
@@ -134,8 +121,6 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
           throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
         }
-        // Fencing: a newer attempt owns this run key; this one must not commit (it was presumed dead).
-        await checkFence(client, ctx.pipeline, ctx.runKey, ctx.attempt);
         const mode = staging === 'none'
           ? { inserted: rows, updated: 0, unchanged: 0, superseded: 0, duplicates: [] }
           : await applyWriteMode(client, config.write, { target, stage, columns: config.columns, rows });
@@ -143,31 +128,27 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
           source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
         }));
         const result = { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, rejects, changes: [...changes] };
-        await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { ...result, rejects: rejects.length, changes: changes.length }, ctx.reload);
         // The curated Parquet is written before COMMIT: if it fails, nothing is loaded; if COMMIT fails, it is removed.
         if (curated) {
           await curated.publish(ctx.lake, curatedAt);
           published = true;
           result.changes.push(`wrote ${curatedAt}`);
         }
-        await end('COMMIT');
+        await tx.commit(objects, { ...result, rejects: rejects.length, changes: changes.length });
+        curated?.discard();
         return result;
       } catch (error) {
         if (published) await ctx.lake.delete(curatedAt).catch(() => {});
-        await end('ROLLBACK').catch(() => {});
+        await rollback();
         throw error;
       }
     },
     async abort() {
-      if (finished) return;
+      curated?.discard();
       // A COPY still open holds the connection: a ROLLBACK would queue behind it forever.
-      // Closing the connection instead makes Postgres roll the transaction back.
-      if (copy?.open) {
-        finished = true;
-        client.release(true);
-        return;
-      }
-      await end('ROLLBACK').catch(() => {});
+      // Dropping the connection instead makes Postgres roll the transaction back.
+      if (copy?.open) tx.drop();
+      else await tx.rollback();
     },
   };
 }

@@ -1,7 +1,6 @@
 /** `landOnly()`: a run that lands what it extracts in the raw zone and stops; another pipeline loads it later. */
-import { checkout } from '../../database/database.ts';
-import type { Destination, Load, LoadContext, LoadResult } from '../destination.ts';
-import { checkFence, claimRunKey, recordLoad } from '../ledger.ts';
+import type { Destination, Load, LoadContext } from '../destination.ts';
+import { beginLoad, NOTHING_LOADED } from '../load-transaction.ts';
 
 /**
  * The first stage of a two-stage system: extraction writes the raw answers, and a load pipeline triggered by
@@ -15,37 +14,15 @@ export function landOnly(): Destination<never> {
 }
 
 async function open(ctx: LoadContext): Promise<Load> {
-  const client = await checkout(ctx.database.pool);
-  await client.query('BEGIN');
-  const fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
-  const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
-    try {
-      await client.query(sql);
-    } finally {
-      client.release();
-    }
-  };
-  const none: LoadResult = { inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] };
-  let done = false;
+  const tx = await beginLoad(ctx);
   return {
-    fresh,
+    fresh: tx.fresh,
     write: async () => { throw new Error('landOnly() reads no records'); },
     async commit(objects) {
-      done = true;
-      if (!fresh) {
-        await end('ROLLBACK');
-        return none;
-      }
-      await checkFence(client, ctx.pipeline, ctx.runKey, ctx.attempt);
-      await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, { landed: objects.length }, ctx.reload);
-      await end('COMMIT');
-      return none;
+      if (tx.fresh) await tx.commit(objects, { landed: objects.length });
+      else await tx.rollback();
+      return NOTHING_LOADED;
     },
-    abort: async () => {
-      if (!done) {
-        done = true;
-        await end('ROLLBACK').catch(() => {});
-      }
-    },
+    abort: () => tx.rollback(),
   };
 }
