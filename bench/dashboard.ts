@@ -25,7 +25,7 @@ await database.pool.query(`
   FROM generate_series(0, 19) AS p, generate_series(1, 10000) AS i WHERE p = 0 OR i <= 500`);
 await database.pool.query('ANALYZE sluice.runs');
 const token = 'bench';
-const app = createDashboard({ token, database, lake: localLake(path.join(work, 'lake')), pipelines, cacheDir: work, runNow: async () => 'x' });
+const app = createDashboard({ token, database, lake: localLake(path.join(work, 'lake')), pipelines, lakePlaces: { cacheDir: work }, runNow: async () => 'x' });
 const time = async (route: string) => {
   const samples: number[] = [];
   for (let i = 0; i < 25; i++) {

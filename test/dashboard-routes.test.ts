@@ -24,7 +24,7 @@ describe('dashboard routes', () => {
     h.files({ 'a.csv': `day,v,label\n2026-01-01,1.5,"${HOSTILE}"\n2026-01-02,2.5,x\nbad,1,y\n` });
     runId = (await h.run(pipeline)).runId;
     app = createDashboard({
-      token: TOKEN, database: h.database, lake: h.lake, pipelines: [pipeline], cacheDir: h.dir,
+      token: TOKEN, database: h.database, lake: h.lake, pipelines: [pipeline], lakePlaces: { cacheDir: h.dir },
       runNow: async (p) => { ran.push(p.name); return 'manual:test'; },
     });
   });

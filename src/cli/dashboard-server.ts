@@ -1,5 +1,4 @@
 /** The dashboard of a command's project: built from its pipelines, served, and its URL printed. */
-import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import { createDashboard } from '../dashboard/dashboard.ts';
 import { dashboardToken } from '../dashboard/dashboard-token.ts';
@@ -7,6 +6,7 @@ import { serveDashboard } from '../dashboard/serve-dashboard.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
 import { fire } from '../schedule/trigger-ledger.ts';
+import { lakeQueryPlaces } from '../publish/lake-query.ts';
 import type { CommandContext } from './context.ts';
 
 /** Serves the dashboard; "Run now" queues the run when a queue is given, else runs it in this process. */
@@ -24,8 +24,7 @@ export async function startDashboard(ctx: CommandContext, pipelines: readonly Pi
   };
   const app = createDashboard({
     token, database: ctx.database, lake: ctx.lake, pipelines, runNow,
-    lakeFolder: ctx.project.lake.startsWith('s3://') ? undefined : path.join(ctx.project.lake, 'curated'),
-    cacheDir: path.join(ctx.project.stateDir, 'cache'),
+    lakePlaces: lakeQueryPlaces(ctx.project),
   });
   return serveDashboard(app, { port: options.port, host: options.host, token });
 }

@@ -11,6 +11,7 @@ import type { Database } from '../database/database.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { queryLake } from '../publish/lake-query.ts';
+import { readOnlyQuery } from '../database/read-only-query.ts';
 import { readRunLog } from '../runs/run-log.ts';
 import { csrfToken, same } from './dashboard-token.ts';
 import { page } from './layout.ts';
@@ -27,8 +28,8 @@ export interface DashboardOptions {
   readonly token: string;
   readonly database: Database;
   readonly lake: Lake;
-  readonly lakeFolder?: string;
-  readonly cacheDir: string;
+  /** Where lake queries read (see `lakeQueryPlaces`). */
+  readonly lakePlaces: { readonly folder?: string; readonly cacheDir: string };
   readonly pipelines: readonly Pipeline[];
   /** Starts a run now (queued for the workers, or run in this process); returns its run key. */
   readonly runNow: (pipeline: Pipeline) => Promise<string>;
@@ -118,32 +119,30 @@ export function createDashboard(options: DashboardOptions): Hono {
     return c.body(body as unknown as ReadableStream, 200, { 'content-type': 'application/octet-stream' });
   });
 
-  const tables = () => {
+  const tables = (() => {
     const found = new Map<string, { schema: string; table: string; pipelines: string[] }>();
     for (const p of options.pipelines) {
-      const m = /^postgres (\S+?)\.(\S+) /.exec(p.destination.describe());
-      if (!m) continue;
-      const key = `${m[1]}.${m[2]}`;
-      found.set(key, { schema: m[1]!, table: m[2]!, pipelines: [...(found.get(key)?.pipelines ?? []), p.name] });
+      const target = p.destination.table;
+      if (!target) continue;
+      const key = `${target.schema}.${target.name}`;
+      found.set(key, { schema: target.schema, table: target.name, pipelines: [...(found.get(key)?.pipelines ?? []), p.name] });
     }
     return [...found.values()];
-  };
-  app.get('/data', async (c) => render(c, 'Data', dataPage(await tableInfo(pool, tables()))));
+  })();
+  const loads = (schema: string, table: string) => tables.some((t) => t.schema === schema && t.table === table);
+  app.get('/data', async (c) => render(c, 'Data', dataPage(await tableInfo(pool, tables))));
   app.get('/data/:schema/:table', async (c) => {
     const { schema, table } = c.req.param();
-    if (!tables().some((t) => t.schema === schema && t.table === table)) return c.text('404: sluice loads no such table', 404);
+    if (!loads(schema, table)) return c.text('404: sluice loads no such table', 404);
     const columns = await tableColumns(pool, schema, table);
     return render(c, `${schema}.${table}`, tablePage(schema, table, columns, { x: c.req.query('x'), y: c.req.queries('y') ?? [], group: c.req.query('group') || undefined }));
   });
   app.get('/api/series/:schema/:table', async (c) => {
     const { schema, table } = c.req.param();
-    if (!tables().some((t) => t.schema === schema && t.table === table)) return c.json({ error: 'sluice loads no such table' }, 404);
+    if (!loads(schema, table)) return c.json({ error: 'sluice loads no such table' }, 404);
     const split = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : []);
     try {
-      const series = await chartSeries(pool, schema, table, { x: c.req.query('x') ?? '', y: split(c.req.query('y')), group: c.req.query('group') || undefined, groups: split(c.req.query('groups')) });
-      const columns = await tableColumns(pool, schema, table);
-      const xType = columns.find((col) => col.name === c.req.query('x'))?.type ?? '';
-      return c.json({ ...series, time: /^(date|timestamp)/.test(xType) });
+      return c.json(await chartSeries(pool, schema, table, { x: c.req.query('x') ?? '', y: split(c.req.query('y')), group: c.req.query('group') || undefined, groups: split(c.req.query('groups')) }));
     } catch (error) {
       return c.json({ error: (error as Error).message }, 400);
     }
@@ -154,18 +153,11 @@ export function createDashboard(options: DashboardOptions): Hono {
     const form = await c.req.parseBody();
     const sql = String(form.sql ?? '');
     if (form.lake) {
-      const answer = await queryLake(options.lake, sql, { folder: options.lakeFolder, cacheDir: options.cacheDir, timeoutMs: 10_000, maxRows: limit });
+      const answer = await queryLake(options.lake, sql, { ...options.lakePlaces, timeoutMs: 10_000, maxRows: limit });
       return { columns: answer.columns, rows: answer.rows };
     }
-    const client = await pool.connect();
-    try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = '10s'`);
-      const result = await client.query({ text: sql, rowMode: 'array' });
-      return { columns: result.fields.map((f) => f.name), rows: (result.rows as unknown[][]).slice(0, limit) };
-    } finally {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-    }
+    const answer = await readOnlyQuery(pool, sql, 10_000);
+    return { columns: answer.columns, rows: answer.rows.slice(0, limit) };
   };
   app.post('/sql', async (c) => {
     try {

@@ -90,7 +90,10 @@ export async function tableColumns(pool: pg.Pool, schema: string, table: string)
 const TIME = /^(date|timestamp|integer|bigint|smallint|numeric|double precision|real)/;
 const NUMBER = /^(integer|bigint|smallint|numeric|double precision|real)/;
 
-/** Chart series: x (a time or number column) against numeric columns, optionally one line per group (top 12 by rows). */
+/**
+ * Chart series: x (a time or number column) against numeric columns, optionally one line per group (top 12 by
+ * rows). `time` says whether x is seconds since the epoch.
+ */
 export async function chartSeries(pool: pg.Pool, schema: string, table: string, spec: { x: string; y: readonly string[]; group?: string; groups?: readonly string[] }) {
   const columns = new Map((await tableColumns(pool, schema, table)).map((c) => [c.name, c.type]));
   const check = (name: string, pattern: RegExp, what: string) => {
@@ -101,11 +104,12 @@ export async function chartSeries(pool: pg.Pool, schema: string, table: string, 
   for (const y of spec.y) check(y, NUMBER, 'number');
   if (spec.group && !columns.has(spec.group)) throw new Error(`${table} has no column ${spec.group}`);
   const target = qualified(schema, table);
-  const xExpr = /^(date|timestamp)/.test(columns.get(spec.x)!) ? `extract(epoch FROM ${quoteIdent(spec.x)}::timestamptz)::float8` : `${quoteIdent(spec.x)}::float8`;
+  const time = /^(date|timestamp)/.test(columns.get(spec.x)!);
+  const xExpr = time ? `extract(epoch FROM ${quoteIdent(spec.x)}::timestamptz)::float8` : `${quoteIdent(spec.x)}::float8`;
   const ys = spec.y.map((y) => `${quoteIdent(y)}::float8`).join(', ');
   if (!spec.group) {
     const { rows } = await pool.query({ text: `SELECT ${xExpr} AS x, ${ys} FROM ${target} WHERE ${quoteIdent(spec.x)} IS NOT NULL ORDER BY 1 LIMIT 20000`, rowMode: 'array' });
-    return { labels: [...spec.y], x: rows.map((r) => r[0]), series: spec.y.map((_, i) => rows.map((r) => r[i + 1])) };
+    return { labels: [...spec.y], x: rows.map((r) => r[0]), series: spec.y.map((_, i) => rows.map((r) => r[i + 1])), time };
   }
   const groups = spec.groups?.length ? [...spec.groups] : (await pool.query<{ g: string }>(
     `SELECT ${quoteIdent(spec.group)}::text AS g FROM ${target} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 12`)).rows.map((r) => r.g);
@@ -118,5 +122,5 @@ export async function chartSeries(pool: pg.Pool, schema: string, table: string, 
   const index = new Map(xs.map((x, i) => [x, i]));
   const series = groups.map(() => new Array<number | null>(xs.length).fill(null));
   for (const [x, g, v] of rows) series[groups.indexOf(g)]![index.get(x)!] = v;
-  return { labels: groups.map((g) => `${y} ${g}`), x: xs, series };
+  return { labels: groups.map((g) => `${y} ${g}`), x: xs, series, time };
 }

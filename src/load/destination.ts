@@ -87,6 +87,8 @@ export interface Destination<Row = unknown> {
   /** One line for people: `postgres public.historical_stocks_data (append)`. */
   describe(): string;
   readonly columns: Columns;
+  /** The database table it loads, if it loads one (for the dashboard's data pages). */
+  readonly table?: { readonly schema: string; readonly name: string };
   /** True when runs only land their objects: no record is read or written (see `landOnly()`). */
   readonly landOnly?: boolean;
   open(ctx: LoadContext): Promise<Load>;

@@ -9,6 +9,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Lake } from '../lake/lake.ts';
 import { quoteIdent } from './curated-batch.ts';
 
+/** Where a project's lake queries read: its curated folder when the lake is a folder, else a cache it fills. */
+export function lakeQueryPlaces(project: { readonly lake: string; readonly stateDir: string }): { folder?: string; cacheDir: string } {
+  return {
+    folder: project.lake.startsWith('s3://') ? undefined : path.join(project.lake, 'curated'),
+    cacheDir: path.join(project.stateDir, 'cache'),
+  };
+}
+
 /** A query's answer. */
 export interface QueryResult {
   readonly columns: string[];

@@ -30,6 +30,7 @@ function table<C extends Columns>(name: string, options: PostgresTableOptions<C>
   return {
     kind: 'postgres',
     columns,
+    table: { schema: config.schema, name },
     describe: () => `postgres ${config.schema}.${name} (${config.write.mode}${keyed.length ? ` on ${keyed.join(', ')}` : ''})`,
     open: (ctx) => openLoad(ctx, name, { ...config, columns }),
   };
