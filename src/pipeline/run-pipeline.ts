@@ -53,11 +53,12 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const began = performance.now();
   const stages: StageTiming[] = [];
   const time = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const startedAt = new Date().toISOString();
     const t0 = performance.now();
     try {
       return await work();
     } finally {
-      stages.push({ stage, startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(), ms: Math.round(performance.now() - t0) });
+      stages.push({ stage, startedAt, ms: Math.round(performance.now() - t0) });
     }
   };
   const log = openRunLog(env.database.pool, env.lake, pipeline.name, runId, pipeline.logsPrefix);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { checkout, type Database } from '../database/database.ts';
 import { listFiles } from '../extract/files/list-files.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
-import { fire, lastFired } from './trigger-ledger.ts';
+import { fire, firedKeys, lastFired } from './trigger-ledger.ts';
 import type { Lake } from '../lake/lake.ts';
 import { applyLifecycle, type LifecycleRule } from '../lake/lifecycle.ts';
 import { dueTicks, nextTick, tickRun, type CronTrigger, type FileTrigger } from './triggers.ts';
@@ -43,10 +43,15 @@ export function startScheduler(options: {
   const fileLoop = async (pipeline: Pipeline, trigger: FileTrigger) => {
     while (!stopped) {
       try {
-        for (const file of await listFiles(trigger.dir, trigger.pattern, options.projectDir)) {
+        const arrivals = (await listFiles(trigger.dir, trigger.pattern, options.projectDir)).map((file) => {
           const period = trigger.atMost === '1/day' ? file.modified.toISOString().slice(0, 10) : trigger.atMost === '1/hour' ? file.modified.toISOString().slice(0, 13) : undefined;
           // One run per object version; with atMost, one run per period whatever arrives.
-          const key = period ? `file:${trigger.atMost}:${period}` : `file:${file.name}@${file.size}:${file.modified.toISOString()}`;
+          return { file, key: period ? `file:${trigger.atMost}:${period}` : `file:${file.name}@${file.size}:${file.modified.toISOString()}` };
+        });
+        const fired = await firedKeys(database.pool, pipeline.name, arrivals.map((a) => a.key));
+        for (const { file, key } of arrivals) {
+          if (fired.has(key)) continue;
+          fired.add(key);
           if (await fire(database.pool, boss, pipeline.name, key, 'file', { file: file.name })) log.info({ pipeline: pipeline.name, file: file.name }, 'file trigger fired');
         }
       } catch (error) {

@@ -24,6 +24,14 @@ export async function fire(pool: pg.Pool, boss: PgBoss, pipeline: string, key: s
   }
 }
 
+/** Which of `keys` fired before: one query, so a poll over many old files costs no transaction per file. */
+export async function firedKeys(pool: pg.Pool, pipeline: string, keys: readonly string[]): Promise<Set<string>> {
+  if (!keys.length) return new Set();
+  const { rows } = await pool.query<{ trigger_key: string }>(
+    'SELECT trigger_key FROM sluice.triggers WHERE pipeline = $1 AND trigger_key = ANY($2)', [pipeline, keys]);
+  return new Set(rows.map((r) => r.trigger_key));
+}
+
 /** When the pipeline's trigger last fired, if ever. */
 export async function lastFired(pool: pg.Pool, pipeline: string, prefix: string): Promise<Date | undefined> {
   const { rows } = await pool.query<{ at: string }>(

@@ -10,6 +10,11 @@ export interface CronTrigger {
   readonly catchUp: 'skip' | 'latest' | 'all';
 }
 
+/** The trigger's schedule, for computing ticks (never started: sluice fires ticks itself). */
+function schedule(trigger: Pick<CronTrigger, 'expression' | 'timezone'>): Cron {
+  return new Cron(trigger.expression, { timezone: trigger.timezone, paused: true });
+}
+
 /** Files arriving in a folder or bucket prefix: each new (or changed) object starts one run. */
 export interface FileTrigger {
   readonly kind: 'file';
@@ -35,7 +40,7 @@ export type Trigger = CronTrigger | FileTrigger | ManualTrigger;
 export function cron(expression: string, options: { timezone?: string; catchUp?: CronTrigger['catchUp'] } = {}): CronTrigger {
   const timezone = options.timezone ?? 'UTC';
   try {
-    new Cron(expression, { timezone, paused: true }).nextRun();
+    schedule({ expression, timezone }).nextRun();
   } catch (error) {
     throw new Error(`cron(${JSON.stringify(expression)}): ${(error as Error).message}`);
   }
@@ -62,15 +67,15 @@ export function manual(): ManualTrigger {
  * scheduler started: skip them, run only the latest, or run them all (at most 1000 a call).
  */
 export function dueTicks(trigger: CronTrigger, after: Date, now: Date, startedAt: Date): Date[] {
-  const schedule = new Cron(trigger.expression, { timezone: trigger.timezone, paused: true });
+  const times = schedule(trigger);
   let from = after;
   if (trigger.catchUp === 'skip' && from < startedAt) from = new Date(startedAt.getTime() - 1);
   if (trigger.catchUp === 'latest' && from < startedAt) {
-    const latest = schedule.previousRuns(1, startedAt)[0];
+    const latest = times.previousRuns(1, startedAt)[0];
     if (latest && latest > from) from = new Date(latest.getTime() - 1);
   }
   const ticks: Date[] = [];
-  for (let next = schedule.nextRun(from); next && next <= now && ticks.length < 1000; next = schedule.nextRun(next)) ticks.push(next);
+  for (let next = times.nextRun(from); next && next <= now && ticks.length < 1000; next = times.nextRun(next)) ticks.push(next);
   return ticks;
 }
 
@@ -79,7 +84,7 @@ export function dueTicks(trigger: CronTrigger, after: Date, now: Date, startedAt
  * (ISO times), so a pipeline can read just that interval. Backfills use the same keys: a tick runs once.
  */
 export function tickRun(trigger: CronTrigger, tick: Date): { key: string; params: Record<string, string> } {
-  const previous = new Cron(trigger.expression, { timezone: trigger.timezone, paused: true }).previousRuns(1, tick)[0];
+  const previous = schedule(trigger).previousRuns(1, tick)[0];
   return {
     key: `cron:${tick.toISOString()}`,
     params: { interval_start: (previous ?? tick).toISOString(), interval_end: tick.toISOString() },
@@ -88,15 +93,15 @@ export function tickRun(trigger: CronTrigger, tick: Date): { key: string; params
 
 /** Every tick of the trigger in [from, to]. */
 export function ticksBetween(trigger: CronTrigger, from: Date, to: Date, limit = 10_000): Date[] {
-  const schedule = new Cron(trigger.expression, { timezone: trigger.timezone, paused: true });
+  const times = schedule(trigger);
   const ticks: Date[] = [];
-  for (let next = schedule.nextRun(new Date(from.getTime() - 1)); next && next <= to && ticks.length < limit; next = schedule.nextRun(next)) ticks.push(next);
+  for (let next = times.nextRun(new Date(from.getTime() - 1)); next && next <= to && ticks.length < limit; next = times.nextRun(next)) ticks.push(next);
   return ticks;
 }
 
 /** When the trigger is next due, after `from` (for sleeping until then). */
 export function nextTick(trigger: CronTrigger, from: Date): Date | null {
-  return new Cron(trigger.expression, { timezone: trigger.timezone, paused: true }).nextRun(from);
+  return schedule(trigger).nextRun(from);
 }
 
 /** A trigger in words, for people. */

@@ -1,5 +1,6 @@
 /** JSON files: JSON lines (one object a line; a line that is not JSON is rejected with its number), or one JSON document. */
 import readline from 'node:readline';
+import { text } from 'node:stream/consumers';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { RecordBatch, SourceReject } from '../source.ts';
@@ -36,13 +37,10 @@ export async function* readJsonLines(body: Readable, name: string, gzip: boolean
 
 /** One JSON document (such as a landed API answer): its records at `path`, numbered from 1. A document that is not JSON is rejected whole. */
 export async function* readJsonDocument(body: Readable, name: string, path: string): AsyncIterable<RecordBatch<Record<string, unknown>>> {
-  const text = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    body.setEncoding('utf8').on('data', (c: string) => { out += c; }).on('end', () => resolve(out)).on('error', reject);
-  });
+  const document = await text(body);
   let records: Record<string, unknown>[];
   try {
-    records = selectRecords(JSON.parse(text.replace(/^\uFEFF/, '')), path) as Record<string, unknown>[];
+    records = selectRecords(JSON.parse(document.replace(/^\uFEFF/, '')), path) as Record<string, unknown>[];
   } catch (error) {
     yield { source: name, records: [], lines: [], rejects: [{ source: name, line: 1, reason: `not a JSON document: ${(error as Error).message}`, wholeObject: true }] };
     return;

@@ -38,7 +38,8 @@ export async function prepareTable(client: pg.ClientBase, table: string, config:
   const diff: string[] = [];
   const alters: string[] = [];
   const loadTs = 'loadTimestamp' in config.write ? config.write.loadTimestamp : undefined;
-  for (const [name, type] of wanted(config)) {
+  const declared = wanted(config);
+  for (const [name, type] of declared) {
     const has = existing.get(name);
     if (!has) {
       diff.push(`  + ${name} ${type}: declared, not in the table`);
@@ -55,7 +56,7 @@ export async function prepareTable(client: pg.ClientBase, table: string, config:
     }
   }
   if (config.schemaPolicy === 'freeze') {
-    for (const [name, type] of existing) if (!wanted(config).has(name)) diff.push(`  - ${name} ${type}: in the table, not declared`);
+    for (const [name, type] of existing) if (!declared.has(name)) diff.push(`  - ${name} ${type}: in the table, not declared`);
     if (diff.length) throw new Error(`table ${config.schema}.${table} differs from its declaration (schemaPolicy: freeze), nothing was written:\n${diff.join('\n')}`);
     return [];
   }
