@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { html } from 'hono/html';
 import { streamSSE } from 'hono/streaming';
 import Papa from 'papaparse';
 import type { Database } from '../database/database.ts';
@@ -164,7 +165,7 @@ export function createDashboard(options: DashboardOptions): Hono {
       const { columns, rows } = await runSql(c, 1001);
       return c.html(resultTable(columns, rows.slice(0, 1000), rows.length > 1000));
     } catch (error) {
-      return c.html(`<p class="failed">${escapeHtml((error as Error).message)}</p>`, 400);
+      return c.html(html`<p class="failed">${(error as Error).message}</p>`, 400);
     }
   });
   app.post('/sql.csv', async (c) => {
@@ -200,8 +201,4 @@ export function createDashboard(options: DashboardOptions): Hono {
     return c.body(fs.readFileSync(asset[0]), 200, { 'content-type': asset[1] });
   });
   return app;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

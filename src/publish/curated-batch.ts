@@ -77,6 +77,3 @@ export function curatedBatch(columns: Columns) {
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
-
-/** A batch on its way to the curated zone. */
-export type CuratedBatch = ReturnType<typeof curatedBatch>;

@@ -91,13 +91,3 @@ export const col = {
 export function hasCustomFormat(column: Column): boolean {
   return Boolean(column.decimal || column.thousands || column.format);
 }
-
-/** The Postgres type of a column, e.g. `numeric(12,4)`. */
-export function sqlType(column: Column): string {
-  switch (column.kind) {
-    case 'text': return column.maxLength ? `varchar(${column.maxLength})` : 'text';
-    case 'numeric': return column.precision ? `numeric(${column.precision},${column.scale ?? 0})` : 'numeric';
-    case 'double': return 'double precision';
-    default: return column.kind;
-  }
-}
