@@ -3,12 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startCovidFixture } from '../examples/covid/fixture.ts';
+import { launchChromium } from './browser.ts';
 import { freshDatabase, ROOT, sluiceProcess, tempDir } from './helpers.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('the dashboard in a real browser', () => {
   let fixture: Awaited<ReturnType<typeof startCovidFixture>>;
@@ -18,7 +18,6 @@ describe('the dashboard in a real browser', () => {
   let serverLog = '';
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     fixture = await startCovidFixture(0, { days: 90 });
     server = sluiceProcess(['start', '--project', path.join(ROOT, 'examples/covid'), '--port', '0'], {
@@ -34,10 +33,7 @@ describe('the dashboard in a real browser', () => {
       });
       server.once('exit', (code) => reject(new Error(`sluice start exited with ${code}`)));
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
