@@ -64,6 +64,7 @@ program.command('replay').argument('<pipeline>')
   .option('--run <runId>', 'a run to replay (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--from <time>', 'replay the succeeded runs started from this time')
   .option('--to <time>', 'up to this time')
+  .option('--param <key=value>', 'override a param the replayed runs ran with (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--json', 'print exactly one JSON object on stdout')
   .action(replayCommand);
 

@@ -15,12 +15,17 @@ interface Options {
   readonly runKey?: string;
 }
 
-export async function runCommand(name: string, options: Options): Promise<void> {
-  const params = Object.fromEntries(options.param.map((pair) => {
+/** `--param key=value` pairs as an object. */
+export function parseParams(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(pairs.map((pair) => {
     const at = pair.indexOf('=');
     if (at < 1) throw new DefinitionError(`--param ${pair}: expected key=value`);
     return [pair.slice(0, at), pair.slice(at + 1)];
   }));
+}
+
+export async function runCommand(name: string, options: Options): Promise<void> {
+  const params = parseParams(options.param);
   const result = await withContext(options.project, async (ctx) => {
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);

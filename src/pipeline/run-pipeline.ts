@@ -49,7 +49,8 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   // Each attempt at a run key gets the next number; an older attempt still alive is fenced from now on.
   const attempt = committed ? 0 : await claimAttempt(env.database.pool, pipeline.name, runKey);
   if (attempt > 1) await abandonRuns(env.database.pool, pipeline.name, runKey, attempt);
-  const startedAt = await startRun(env.database.pool, { runId, pipeline: pipeline.name, trigger: options.trigger ?? 'manual', runKey, attempt });
+  const params = { ...pipeline.params, ...options.params };
+  const startedAt = await startRun(env.database.pool, { runId, pipeline: pipeline.name, trigger: options.trigger ?? 'manual', runKey, attempt, params });
   const began = performance.now();
   const stages: StageTiming[] = [];
   const time = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
@@ -78,7 +79,6 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       notes.push(`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`);
       throw SKIP;
     }
-    const params = { ...pipeline.params, ...options.params };
     const source = options.replay ? options.replay.source(params) : pipeline.source(params);
     const found = await time('extract', () => source.list({ projectDir: env.projectDir, runId, previous: (name) => previousObject(env.database.pool, pipeline.name, name) }));
     log.logger.info({ source: source.describe(), objects: found.length }, 'extracted');

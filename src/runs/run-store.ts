@@ -20,6 +20,8 @@ export interface RunRecord {
   readonly trigger: string;
   readonly runKey: string | null;
   readonly attempt: number;
+  /** The params it ran with: the pipeline's defaults merged with the run's overrides. */
+  readonly params?: Readonly<Record<string, string>>;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
   readonly stages: readonly StageTiming[];
@@ -36,10 +38,10 @@ export function newRunId(now = new Date()): string {
 }
 
 /** Records a run as running now. */
-export async function startRun(pool: pg.Pool, run: { runId: string; pipeline: string; trigger: string; runKey: string; attempt: number }): Promise<Date> {
+export async function startRun(pool: pg.Pool, run: { runId: string; pipeline: string; trigger: string; runKey: string; attempt: number; params?: Readonly<Record<string, string>> }): Promise<Date> {
   const { rows } = await pool.query<{ started_at: Date }>(
-    `INSERT INTO sluice.runs (run_id, pipeline, status, trigger, run_key, attempt, started_at) VALUES ($1, $2, 'running', $3, $4, $5, now())
-     RETURNING started_at`, [run.runId, run.pipeline, run.trigger, run.runKey, run.attempt]);
+    `INSERT INTO sluice.runs (run_id, pipeline, status, trigger, run_key, attempt, started_at, params) VALUES ($1, $2, 'running', $3, $4, $5, now(), $6)
+     RETURNING started_at`, [run.runId, run.pipeline, run.trigger, run.runKey, run.attempt, redactDeep(run.params ?? {})]);
   return rows[0]!.started_at;
 }
 
@@ -86,6 +88,7 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     trigger: row.trigger as string,
     runKey: row.run_key as string | null,
     attempt: row.attempt as number,
+    params: (row.params ?? {}) as Record<string, string>,
     startedAt: row.started_at as Date | null,
     finishedAt: row.finished_at as Date | null,
     stages: row.stages as StageTiming[],
