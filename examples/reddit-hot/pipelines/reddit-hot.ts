@@ -3,6 +3,9 @@
  * the raw answer kept in the raw zone, cleaned fields with the hour's rank loaded per hourly snapshot.
  * Stickied posts come on top of the 100 (an answer has 100-102 children): they are kept, flagged `stickied`,
  * and rank counts every child in the order Reddit gave them.
+ * Original: a Lambda on a CloudWatch cron, S3, RDS Postgres, Secrets Manager. Offline: node examples/reddit-hot/fixture.ts
+ * (generated listings; `--recorded DIR` replays recorded answers with their status: a 403 fails the run naming the
+ * subreddit). Real: your app's REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET and --param api=https://oauth.reddit.com --param auth=https://www.reddit.com
  */
 import { definePipeline, http, secret } from 'sluice';
 import { cleanPost, hotPosts, redditSource } from '../posts.ts';

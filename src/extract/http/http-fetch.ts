@@ -49,7 +49,7 @@ export async function request(url: URL, init: { method: string; headers: Record<
     if (response.status === 401) throw new Unauthorized(`${where}: 401 Unauthorized (check the credentials)`);
     if (response.status === 429 || response.status >= 500) {
       await response.body?.cancel();
-      const wait = retryAfter(response.headers.get('retry-after'));
+      const wait = retryAfter(response.headers.get('retry-after')) ?? rateLimitReset(response.headers.get('x-ratelimit-reset'));
       throw new RetryableError(`${where}: ${response.status} ${response.statusText}${wait !== undefined ? ` (retry after ${Math.round(wait / 1000)} s)` : ''}`, wait);
     }
     if (response.status >= 400) {
@@ -83,4 +83,14 @@ function retryAfter(header: string | null): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * `x-ratelimit-reset` as milliseconds, for APIs that send it instead of Retry-After: seconds until the window
+ * resets (Reddit), or the reset time in Unix seconds (GitHub) when the number is that large.
+ */
+function rateLimitReset(header: string | null): number | undefined {
+  const value = Number(header ?? NaN);
+  if (!header || !Number.isFinite(value) || value < 0) return undefined;
+  return Math.max(0, Math.ceil(value > 1e9 ? value * 1000 - Date.now() : value * 1000));
 }
