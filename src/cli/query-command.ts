@@ -20,7 +20,7 @@ export async function queryCommand(sql: string, options: Options): Promise<void>
     const answer = await queryLake(openLake(project.lake, project.dir), sql, lakeQueryPlaces(project));
     return print(answer.columns, answer.rows, options);
   }
-  const answer = await withContext(options.project, (ctx) => readOnlyQuery(ctx.database.pool, sql, 30_000));
+  const answer = await withContext(options.project, (ctx) => readOnlyQuery(ctx.database, sql, 30_000));
   print(answer.columns, answer.rows, options);
 }
 

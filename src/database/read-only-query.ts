@@ -1,16 +1,80 @@
 /** Read-only SQL on sluice's database, for people (`sluice query`, the dashboard's SQL page). */
-import type pg from 'pg';
-import { checkout } from './database.ts';
+import pg from 'pg';
+import { connectionConfig, type Database } from './database.ts';
+import { readerUrl } from './reader-role.ts';
 
-/** Runs `sql` in a read-only transaction with a statement timeout, whatever it says: it can look but never change anything. */
-export async function readOnlyQuery(pool: pg.Pool, sql: string, timeoutMs: number): Promise<{ columns: string[]; rows: unknown[][] }> {
-  const client = await checkout(pool);
+/** Roles whose members could reach the server's files or programs, signal other backends or write anything. */
+const POWERFUL = ['pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend', 'pg_write_all_data'];
+
+/**
+ * Runs exactly one statement, `sql`, as the reader role (see `readerUrl`) in a read-only transaction on a
+ * connection of its own, and cancels it from another connection when `timeoutMs` is up: nothing the statement
+ * says (`set local statement_timeout = 0`, `commit`, `set role`, `reset role`) gives it more than reading.
+ */
+export async function readOnlyQuery(database: Database, sql: string, timeoutMs: number): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const url = await readerUrl(database);
+  const client = await connect(url, 'sluice query');
   try {
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.round(timeoutMs)}`);
-    const result = await client.query({ text: sql, rowMode: 'array' });
-    return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
+    const pid = await checkReader(client);
+    await client.query('BEGIN READ ONLY');
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stop(url, pid);
+    }, timeoutMs);
+    try {
+      // The extended protocol takes one statement only; the server's parser decides what "one" is.
+      const result = await client.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+      return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
+    } catch (error) {
+      if (timedOut) throw new Error(`the query ran past ${timeoutMs / 1000} s and was stopped`);
+      if (/cannot insert multiple commands into a prepared statement/.test((error as Error).message)) {
+        throw new Error('sluice runs exactly one SQL statement at a time: remove the others (and the semicolons between them)');
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   } finally {
-    await client.query('ROLLBACK').catch(() => {});
-    client.release();
+    await client.end().catch(() => {});
+  }
+}
+
+async function connect(url: string, name: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...connectionConfig(url), application_name: name });
+  // A connection cut by the server (a cancel gone wrong, a restart) must fail the query, not crash the process.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+/** Refuses a role that can do more than read (a superuser given in SLUICE_READER_URL, say); returns its backend's pid. */
+async function checkReader(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ pid: number; user: string; superuser: boolean; creates: boolean; powers: string[] }>(
+    `SELECT pg_backend_pid() AS pid, current_user AS user, r.rolsuper AS superuser, r.rolcreaterole OR r.rolcreatedb OR r.rolbypassrls AS creates,
+       ARRAY(SELECT p.rolname::text FROM pg_roles p WHERE p.rolname = ANY($1) AND pg_has_role(current_user, p.oid, 'MEMBER')) AS powers
+     FROM pg_roles r WHERE r.rolname = current_user`, [POWERFUL]);
+  const me = rows[0]!;
+  const reasons = [me.superuser && 'it is a superuser', me.creates && 'it may create roles or databases, or bypass row security', me.powers.length > 0 && `it is a member of ${me.powers.join(', ')}`].filter(Boolean);
+  if (reasons.length) throw new Error(`refusing to run people's SQL as ${me.user}: ${reasons.join('; ')}. Give sluice a role that can only read (see docs/running.md#security-model)`);
+  return me.pid;
+}
+
+/** Cancels the statement of backend `pid` from another connection as the same role; terminates it if it does not stop. */
+async function stop(url: string, pid: number): Promise<void> {
+  let client: pg.Client | undefined;
+  try {
+    client = await connect(url, 'sluice query timeout');
+    await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const { rows } = await client.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid]);
+      if (!rows.length) return;
+    }
+    await client.query('SELECT pg_terminate_backend($1)', [pid]);
+  } catch {
+    // The statement ended on its own meanwhile, or the server is gone: nothing left to stop.
+  } finally {
+    await client?.end().catch(() => {});
   }
 }
