@@ -50,15 +50,42 @@ export default definePipeline({
 `,
 };
 
+// For editors and `npx tsc`: the settings Node's type stripping runs the pipelines with. Written only if absent.
+const TSCONFIG = `{
+  "compilerOptions": {
+    "target": "es2024",
+    "module": "nodenext",
+    "strict": true,
+    "noEmit": true,
+    "allowImportingTsExtensions": true,
+    "erasableSyntaxOnly": true,
+    "verbatimModuleSyntax": true,
+    "skipLibCheck": true
+  }
+}
+`;
+
+/** Writes a new project into `dir` (refusing to overwrite one); its pipelines are ES modules, so package.json says `"type": "module"`. */
 export async function initCommand(dir: string): Promise<void> {
   const root = path.resolve(dir);
   const existing = Object.keys(FILES).filter((f) => fs.existsSync(path.join(root, f)));
   if (existing.length) throw new Error(`${root} already has ${existing.join(', ')}; nothing was written`);
+  const written = Object.keys(FILES);
   for (const [file, text] of Object.entries(FILES)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
   }
+  if (!fs.existsSync(path.join(root, 'tsconfig.json'))) {
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), TSCONFIG);
+    written.push('tsconfig.json');
+  }
+  const manifest = path.join(root, 'package.json');
+  const pkg = fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) as Record<string, unknown> : { private: true };
+  if (pkg.type !== 'module') {
+    fs.writeFileSync(manifest, `${JSON.stringify({ ...pkg, type: 'module' }, null, 2)}\n`);
+    written.push(`package.json ("type": "module": pipelines are ES modules)`);
+  }
   const shown = path.relative(process.cwd(), root) || '.';
-  process.stdout.write(`created a sluice project in ${shown}:\n${Object.keys(FILES).map((f) => `  ${f}\n`).join('')}` +
+  process.stdout.write(`created a sluice project in ${shown}:\n${written.map((f) => `  ${f}\n`).join('')}` +
     `run its pipeline:\n  npx sluice run orders --project ${shown}\n`);
 }

@@ -1,7 +1,8 @@
 /** Makes `import ... from 'sluice'` in a project's files resolve to the sluice that is running them. */
 import module from 'node:module';
 
-const SELF = new URL('../index.ts', import.meta.url).href;
+// This repository runs src/index.ts; the installed package runs the dist/index.js built from it.
+const SELF = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../index.js', import.meta.url).href;
 const registered = { done: false };
 
 /**
