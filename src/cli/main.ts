@@ -4,6 +4,7 @@ import { DefinitionError } from '../pipeline/parse-options.ts';
 import { redact } from '../secrets/redact.ts';
 import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';
+import { deployCommand } from './deploy-command.ts';
 import { initCommand } from './init-command.ts';
 import { backfillCommand } from './backfill-command.ts';
 import { replayCommand } from './replay-command.ts';
@@ -101,6 +102,22 @@ program.command('db').argument('<action>', 'start | stop | url')
   .description('the embedded Postgres: start it, stop it, or print its URL')
   .addOption(project())
   .action(dbCommand);
+
+program.command('deploy').argument('<target>', 'aws')
+  .description('deploy the project to AWS (S3 lake, RDS PostgreSQL, ECS Fargate scheduler and workers) with the CDK; --synth only writes the template')
+  .addOption(project())
+  .option('--synth', 'only write the CloudFormation template (offline, no AWS account needed)')
+  .option('--out <dir>', 'where the cloud assembly and template go (default .sluice/deploy/aws)')
+  .option('--stack <name>', 'the CloudFormation stack name (default sluice-<project folder>)')
+  .option('--secrets-prefix <prefix>', 'secret NAME is read from Secrets Manager as <prefix>NAME (default <stack>/)')
+  .option('--versioned', 'keep old versions of lake objects (30 days)')
+  .option('--database-secret <arn>', 'use an existing database: its RDS credentials secret, instead of creating RDS')
+  .option('--dashboard-cidr <cidr>', 'also let this network (e.g. a VPN) reach the dashboard; by default only the VPC can')
+  .option('--workers <min-max>', 'worker tasks, scaled by queue depth', '1-4')
+  .option('--env <name=value>', 'a plain (not secret) setting for the pipelines (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--destroy', 'remove the stack; the lake bucket and the database are kept')
+  .option('--destroy-data', 'with --destroy: also delete the bucket, its objects and the database')
+  .action(deployCommand);
 
 try {
   await program.parseAsync();

@@ -8,6 +8,7 @@ import { DefinitionError, parseOptions } from './parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
 import { loadDotEnv } from '../secrets/secret.ts';
 import { registerUrlSecrets } from '../secrets/redact.ts';
+import { databaseUrlFromEnv, providedSecret, useSecretProvider } from '../secrets/secret-provider.ts';
 import type { AlertSettings } from '../alerts/alert-channel.ts';
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
 
@@ -24,6 +25,8 @@ const configSchema = z.object({
   alerts: z.object({ smtpUrl: z.string().optional(), from: z.string().optional(), dashboardUrl: z.string().optional() }).strict().default({}),
   /** Rules applied by `sluice lake lifecycle`, e.g. [{ zone: 'raw', olderThanDays: 30, action: 'archive' }]. */
   lifecycle: z.array(lifecycleRule).default([]),
+  /** Where secret() values come from besides the environment: 'aws-secrets-manager:<prefix>'. `SLUICE_SECRETS` wins. */
+  secrets: z.string().min(1).optional(),
 }).strict();
 
 /** What a user writes in `sluice.config.ts`. */
@@ -61,16 +64,19 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
   const raw = file ? await importDefault(file) : {};
   const config = parseOptions(file ? path.relative(process.cwd(), file) || file : 'config', configSchema, raw);
   const lake = env.SLUICE_LAKE || config.lake;
-  registerUrlSecrets(env.DATABASE_URL || config.database.url);
-  registerUrlSecrets(env.SLUICE_SMTP_URL || config.alerts.smtpUrl);
+  await useSecretProvider(env.SLUICE_SECRETS || config.secrets, projectDir);
+  const databaseUrl = env.DATABASE_URL || config.database.url || await databaseUrlFromEnv(env);
+  const smtpUrl = env.SLUICE_SMTP_URL || config.alerts.smtpUrl || providedSecret('SLUICE_SMTP_URL');
+  registerUrlSecrets(databaseUrl);
+  registerUrlSecrets(smtpUrl);
   return {
     dir: projectDir,
     stateDir: path.resolve(projectDir, config.database.embeddedDir),
-    databaseUrl: env.DATABASE_URL || config.database.url,
+    databaseUrl,
     lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
     lifecycle: config.lifecycle,
     alerts: {
-      smtpUrl: env.SLUICE_SMTP_URL || config.alerts.smtpUrl,
+      smtpUrl,
       from: env.SLUICE_MAIL_FROM || config.alerts.from || 'sluice <sluice@localhost>',
       dashboardUrl: env.SLUICE_DASHBOARD_URL || config.alerts.dashboardUrl,
     },

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { TerminalError } from '../extract/errors.ts';
 import { registerSecret } from './redact.ts';
+import { providedSecret, providerHint } from './secret-provider.ts';
 
 /**
- * A secret, read when it is used (never stored in the definition): the environment variable `name`, else
+ * A secret, read when it is used (never stored in the definition): the environment variable `name`, else the
+ * configured provider (`SLUICE_SECRETS=aws-secrets-manager:<prefix>`: the secret `<prefix>NAME`), else
  * the file `name` in `SLUICE_SECRETS_DIR` (default `/run/secrets`, as Docker and Kubernetes mount them).
  * `sluice` loads the project's `.env` into the environment first, without overriding what is set.
  * @example
@@ -20,13 +22,15 @@ export function secret(name: string): () => string {
       registerSecret(value);
       return value;
     }
+    const provided = providedSecret(name);
+    if (provided) return provided;
     const file = path.join(process.env.SLUICE_SECRETS_DIR || '/run/secrets', name);
     if (fs.existsSync(file)) {
       const stored = fs.readFileSync(file, 'utf8').trim();
       registerSecret(stored);
       return stored;
     }
-    throw new TerminalError(`secret ${name} is not set: set the environment variable, add it to the project's .env, or put it in ${file}`);
+    throw new TerminalError(`secret ${name} is not set: set the environment variable, add it to the project's .env, or put it in ${file}${providerHint(name)}`);
   };
 }
 
