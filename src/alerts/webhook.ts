@@ -7,6 +7,10 @@ import { rule, type AlertChannel, type AlertRule, type RuleOptions } from './ale
 export interface WebhookOptions extends RuleOptions {
   /** The URL; usually a secret (a Slack webhook URL is a credential): `secret('SLACK_WEBHOOK_URL')`. */
   readonly url: string | (() => string);
+  /** Extra headers, e.g. `{ authorization: secret('HOOK_TOKEN') }`: sent to the URL's origin only, never after a redirect elsewhere. */
+  readonly headers?: Readonly<Record<string, string | (() => string)>>;
+  /** Other origins that may receive those headers and the URL's query parameters when a redirect leads there. */
+  readonly allowCredentialsTo?: readonly string[];
   readonly allowPrivateNetwork?: AllowedAddresses;
   readonly timeoutMs?: number;
 }
@@ -32,7 +36,11 @@ export function webhook(options: WebhookOptions): AlertRule {
     },
     async send(message) {
       const body = JSON.stringify({ text: message.text, ...message.details });
-      await request(new URL(url()), { method: 'POST', body, timeoutMs: options.timeoutMs ?? 10_000, headers: { 'content-type': 'application/json' } }, { agent, allowed })
+      const target = new URL(url());
+      const headers = { ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v() : v])), 'content-type': 'application/json' };
+      // The URL's query (a token, often) and the extra headers are credentials: another origin gets none of them.
+      const credentials = { allowTo: options.allowCredentialsTo, query: [...target.searchParams.keys()], headers: Object.keys(options.headers ?? {}) };
+      await request(target, { method: 'POST', body, timeoutMs: options.timeoutMs ?? 10_000, headers, credentials }, { agent, allowed })
         .catch((error: Error) => { throw new Error(error.message.replace(shownUrl(url()), channel.describe())); });
     },
   };

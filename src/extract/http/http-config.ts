@@ -41,6 +41,11 @@ export const httpConfig = z.object({
   maxPages: z.number().int().positive().default(100),
   timeoutMs: z.number().int().positive().default(30_000),
   userAgent: z.string().default('sluice/0.1 (data pipeline)'),
+  /**
+   * Other origins that may receive the credentials (auth, API-key headers and parameters, cookies) when a redirect or
+   * a pagination link leads there, e.g. ['https://api2.example.com']. Without it they go to the origin of `url` only.
+   */
+  allowCredentialsTo: z.array(z.url()).default([]),
   /** Let requests reach non-public addresses: true, or a list such as ['127.0.0.1']. Off by default (SSRF guard). */
   allowPrivateNetwork: z.union([z.boolean(), z.array(z.string())]).default(false),
 }).strict();

@@ -1,5 +1,5 @@
 /** One HTTP request of a source: guarded, never retried here, its failures classified, its URL shown without secrets. */
-import ky, { TimeoutError } from 'ky';
+import ky from 'ky';
 import type { Agent } from 'undici';
 import { RetryableError, TerminalError } from '../errors.ts';
 import { checkUrl, type AllowedAddresses } from './ssrf-guard.ts';
@@ -23,25 +23,67 @@ export function shownUrl(url: string | URL): string {
 /** The server said 401: the caller may refresh its token once. */
 export class Unauthorized extends TerminalError {}
 
-/** Sends one request, following redirects by hand so each hop is checked; throws classified errors. */
-export async function request(url: URL, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
-  guard: { agent: Agent; allowed: AllowedAddresses }): Promise<Answer> {
+/** Who may receive a request's credentials (headers such as Authorization, Cookie, API keys, and key query parameters). */
+export interface CredentialScope {
+  /** The origin the credentials are for; default: the request URL's. */
+  readonly origin?: string | URL;
+  /** Other origins (`https://api2.example.com`) that may receive them too. */
+  readonly allowTo?: readonly string[];
+  /** Query parameters that carry a credential (an API key in the URL). */
+  readonly query?: readonly string[];
+  /** Headers that carry a credential, besides Authorization, Proxy-Authorization, Cookie and names with key/token/secret/auth/session. */
+  readonly headers?: readonly string[];
+}
+
+/** One request: `timeoutMs` bounds all of it (redirects and the body included). */
+export interface RequestOptions {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+  readonly credentials?: CredentialScope;
+}
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|auth|session|password/i;
+
+/**
+ * Sends one request, following redirects by hand so each hop is checked; throws classified errors. As browsers
+ * do, a hop to another origin (scheme, host, port) than the credentials' gets none of them, and a 303 (or a
+ * 301/302 after a POST) goes on as a GET without the body.
+ */
+export async function request(url: URL, init: RequestOptions, guard: { agent: Agent; allowed: AllowedAddresses }): Promise<Answer> {
+  const scope = init.credentials ?? {};
+  const trusted = new Set([new URL(scope.origin ?? url).origin, ...(scope.allowTo ?? []).map((o) => new URL(o).origin)]);
+  const secretHeaders = new Set((scope.headers ?? []).map((h) => h.toLowerCase()));
+  // One deadline for the whole request: a server that sends headers and then stalls the body fails within it too.
+  const deadline = AbortSignal.timeout(init.timeoutMs);
   let current = url;
+  let { method, body } = init;
+  let headers = init.headers;
   for (let hop = 0; ; hop++) {
+    if (!trusted.has(current.origin)) {
+      current = new URL(current);
+      for (const name of scope.query ?? []) current.searchParams.delete(name);
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !SECRET_HEADER.test(name) && !secretHeaders.has(name.toLowerCase())));
+    }
     checkUrl(current, guard.allowed);
     let response: Response;
     try {
       response = await ky(current, {
-        method: init.method, headers: init.headers, body: init.body, timeout: init.timeoutMs, retry: 0,
-        throwHttpErrors: false, redirect: 'manual',
+        method, headers, body, timeout: false, signal: deadline, retry: 0, throwHttpErrors: false, redirect: 'manual',
         fetch: (input, options) => fetch(input, { ...options, dispatcher: guard.agent } as RequestInit),
       });
     } catch (error) {
-      throw classifyFailure(error, current, init.method);
+      throw classifyFailure(error, current, method, deadline, init.timeoutMs);
     }
-    const where = `${init.method} ${shownUrl(current)}`;
+    const where = `${method} ${shownUrl(current)}`;
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       if (hop >= MAX_REDIRECTS) throw new TerminalError(`${where}: more than ${MAX_REDIRECTS} redirects`);
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type'));
+      }
       current = new URL(response.headers.get('location')!, current);
       await response.body?.cancel();
       continue;
@@ -59,19 +101,19 @@ export async function request(url: URL, init: { method: string; headers: Record<
     try {
       return { url: current.toString(), status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
     } catch (error) {
-      throw classifyFailure(error, current, init.method);
+      throw classifyFailure(error, current, method, deadline, init.timeoutMs);
     }
   }
 }
 
-function classifyFailure(error: unknown, url: URL, method: string): Error {
+function classifyFailure(error: unknown, url: URL, method: string, deadline: AbortSignal, timeoutMs: number): Error {
   // fetch and ky wrap what went wrong; the SSRF guard's refusal may sit several causes deep.
   const chain: unknown[] = [];
   for (let e: unknown = error; e && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
   const refused = chain.find((e) => e instanceof TerminalError);
   if (refused) return refused as TerminalError;
   const where = `${method} ${shownUrl(url)}`;
-  if (error instanceof TimeoutError) return new RetryableError(`${where}: timed out`);
+  if (deadline.aborted) return new RetryableError(`${where}: timed out after ${timeoutMs} ms`);
   const code = chain.map((e) => (e as { code?: string }).code).find((c) => typeof c === 'string');
   return new RetryableError(`${where}: ${code ?? 'the connection failed'}`);
 }

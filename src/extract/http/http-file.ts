@@ -21,6 +21,8 @@ const httpFileConfig = z.object({
   headers: z.record(z.string(), z.string()).default({}),
   timeoutMs: z.number().int().positive().default(60_000),
   userAgent: z.string().default('sluice/0.1 (data pipeline)'),
+  /** Other origins that may receive `headers` credentials (Authorization, Cookie, API keys) when a redirect leads there. */
+  allowCredentialsTo: z.array(z.url()).default([]),
   allowPrivateNetwork: z.union([z.boolean(), z.array(z.string())]).default(false),
 }).strict();
 
@@ -47,7 +49,7 @@ export function httpFile(url: string, options: HttpFileOptions = {}): Source<Rec
       const headers: Record<string, string> = { 'user-agent': config.userAgent, ...config.headers };
       if (previous?.meta.etag) headers['if-none-match'] = previous.meta.etag;
       if (previous?.meta.lastModified) headers['if-modified-since'] = previous.meta.lastModified;
-      const answer = await request(new URL(url), { method: 'GET', headers, timeoutMs: config.timeoutMs }, guard);
+      const answer = await request(new URL(url), { method: 'GET', headers, timeoutMs: config.timeoutMs, credentials: { allowTo: config.allowCredentialsTo } }, guard);
       if (answer.status === 304) return [];
       const meta: Record<string, string> = { url: shownUrl(url) };
       const etag = answer.headers.get('etag');

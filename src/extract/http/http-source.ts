@@ -67,13 +67,19 @@ async function fetchPage(url: URL, config: HttpConfig, auth: ReturnType<typeof c
     const body = config.body === undefined ? undefined : JSON.stringify(config.body);
     if (body) headers['content-type'] = 'application/json';
     try {
-      return await request(signed, { method: config.method, headers, body, timeoutMs: config.timeoutMs }, guard);
+      return await request(signed, { method: config.method, headers, body, timeoutMs: config.timeoutMs, credentials: credentialScope(config) }, guard);
     } catch (error) {
       // An expired OAuth2 token: fetch a new one, once. Any other failure goes to the runner, classified.
       if (error instanceof Unauthorized && attempt === 0 && auth.refresh()) continue;
       throw error;
     }
   }
+}
+
+/** The credentials of every page are for the origin of `url` (and `allowCredentialsTo`), wherever pagination leads. */
+function credentialScope(config: HttpConfig) {
+  const auth = config.auth?.kind === 'apiKey' ? config.auth : undefined;
+  return { origin: config.url, allowTo: config.allowCredentialsTo, query: auth?.query ? [auth.query] : [], headers: auth?.header ? [auth.header] : [] };
 }
 
 function parseJson(answer: Answer): unknown {
