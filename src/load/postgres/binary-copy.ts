@@ -1,0 +1,79 @@
+/**
+ * Streams rows into a `COPY ... FROM STDIN (FORMAT binary)`: Postgres reads binary numbers, dates and
+ * timestamps without parsing text (about 2x faster than CSV for numeric and float8 columns). Rows arrive as the
+ * columns' canonical text, like the text COPY's, and load as the same values (see binary-values.ts).
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { ColumnKind } from '../../transform/columns.ts';
+import { BinaryBuffer, valueEncoder, type ValueEncoder } from './binary-values.ts';
+
+const FLUSH_AT = 64 * 1024;
+/** PGCOPY\n\377\r\n\0, then flags (0) and the header extension's length (0). */
+const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+/** The column kinds binary COPY can carry: every kind sluice declares. */
+export function binaryEncoders(kinds: readonly ColumnKind[]): ValueEncoder[] {
+  return kinds.map(valueEncoder);
+}
+
+/** One COPY ... FROM STDIN (FORMAT binary) in progress; the same interface as the text `CopyWriter`. */
+export class BinaryCopyWriter {
+  readonly #stream: Writable;
+  readonly #encoders: readonly ValueEncoder[];
+  readonly #out = new BinaryBuffer();
+  #failure: Error | undefined;
+  #ended = false;
+
+  /** True until `end` has been called. */
+  get open(): boolean {
+    return !this.#ended;
+  }
+
+  /** `kinds`: the COPY's columns, in its column list's order. */
+  constructor(stream: Writable, kinds: readonly ColumnKind[]) {
+    this.#stream = stream;
+    this.#encoders = binaryEncoders(kinds);
+    stream.on('error', (error: Error) => { this.#failure ??= error; });
+    this.#out.buf.set(HEADER);
+    this.#out.pos = HEADER.length;
+  }
+
+  /** Appends rows; resolves once they are buffered or handed to the socket. */
+  async write(rows: readonly (readonly (string | null)[])[]): Promise<void> {
+    const out = this.#out;
+    const encoders = this.#encoders;
+    const width = encoders.length;
+    for (const row of rows) {
+      out.int16(width);
+      for (let i = 0; i < width; i++) {
+        const value = row[i];
+        if (value === null || value === undefined) out.int32(-1);
+        else encoders[i]!(out, value);
+      }
+      if (out.pos >= FLUSH_AT) await this.#flush();
+    }
+  }
+
+  /** Sends what is buffered and the trailer, and ends the COPY; resolves when Postgres has accepted every row. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    this.#out.int16(-1);
+    await this.#flush();
+    this.#check();
+    const finished = once(this.#stream, 'finish');
+    this.#stream.end();
+    await finished;
+  }
+
+  async #flush(): Promise<void> {
+    this.#check();
+    if (!this.#out.pos) return;
+    if (!this.#stream.write(this.#out.take())) await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'error')]);
+    this.#check();
+  }
+
+  #check(): void {
+    if (this.#failure) throw this.#failure;
+  }
+}

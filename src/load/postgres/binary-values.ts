@@ -1,0 +1,215 @@
+/**
+ * Postgres binary COPY encodings of the columns' canonical text (what `toColumnText` returns), one encoder per
+ * kind. Each gives the value Postgres's own text input gives for that text, and refuses what that input refuses
+ * (a year 0 date, 30 February, a zone beyond ±15:59): the same input means the same thing on either COPY.
+ */
+import type { ColumnKind } from '../../transform/columns.ts';
+
+/** Writes big-endian values into a growing buffer of COPY data. */
+export class BinaryBuffer {
+  buf = Buffer.allocUnsafe(1 << 17);
+  pos = 0;
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** The bytes written so far, handed over; writing goes on into a new buffer. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(1 << 17);
+    this.pos = 0;
+    return out;
+  }
+
+  int16(v: number): void {
+    this.ensure(2);
+    this.pos = this.buf.writeInt16BE(v, this.pos);
+  }
+
+  int32(v: number): void {
+    this.ensure(4);
+    this.pos = this.buf.writeInt32BE(v, this.pos);
+  }
+}
+
+/** Encodes one non-null canonical value (its length word and bytes) into `out`. */
+export type ValueEncoder = (out: BinaryBuffer, text: string) => void;
+
+/** A value binary COPY cannot carry as its text would load: Postgres would refuse that text too. */
+export class BinaryValueError extends Error {
+  override readonly name = 'BinaryValueError';
+}
+
+function refuse(type: string, text: string): never {
+  throw new BinaryValueError(`invalid input for type ${type}: "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`);
+}
+
+const int4: ValueEncoder = (out, text) => {
+  out.ensure(8);
+  out.pos = out.buf.writeInt32BE(4, out.pos);
+  out.pos = out.buf.writeInt32BE(Number(text), out.pos);
+};
+
+const TWO_32 = 4294967296;
+
+const int8: ValueEncoder = (out, text) => {
+  out.ensure(12);
+  out.pos = out.buf.writeInt32BE(8, out.pos);
+  if (text.length > 15) {
+    out.pos = out.buf.writeBigInt64BE(BigInt(text), out.pos);
+    return;
+  }
+  const n = Number(text);
+  const high = Math.floor(n / TWO_32);
+  out.pos = out.buf.writeInt32BE(high, out.pos);
+  out.pos = out.buf.writeUInt32BE(n - high * TWO_32, out.pos);
+};
+
+const float8: ValueEncoder = (out, text) => {
+  out.ensure(12);
+  out.pos = out.buf.writeInt32BE(8, out.pos);
+  // The text of -0 is "0": Postgres reads it as 0, and so must this.
+  out.pos = out.buf.writeDoubleBE(Number(text) || 0, out.pos);
+};
+
+const bool: ValueEncoder = (out, text) => {
+  out.ensure(5);
+  out.pos = out.buf.writeInt32BE(1, out.pos);
+  out.buf[out.pos++] = text === 'true' ? 1 : 0;
+};
+
+/** UTF-8 bytes after a length word; `prefix` bytes first (jsonb's version byte). */
+function utf8(prefix?: number): ValueEncoder {
+  const extra = prefix === undefined ? 0 : 1;
+  return (out, text) => {
+    out.ensure(text.length * 3 + 5);
+    const start = out.pos;
+    out.pos += 4;
+    if (extra) out.buf[out.pos++] = prefix!;
+    out.pos += out.buf.write(text, out.pos, 'utf8');
+    out.buf.writeInt32BE(out.pos - start - 4, start);
+  };
+}
+
+/**
+ * numeric as Postgres's numeric_in reads the decimal text: base-10000 digits, the weight of the first, and the
+ * display scale (digits after the point, less the exponent).
+ */
+const numeric: ValueEncoder = (out, text) => {
+  let i = 0;
+  let negative = false;
+  if (text[0] === '-' || text[0] === '+') negative = text[i++] === '-';
+  // The digits are text[i, intEnd) before the point and text[fracStart, end) after it.
+  const intStart = i;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  const intEnd = i;
+  const fracStart = text[i] === '.' ? ++i : i;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  const end = i;
+  let exponent = 0;
+  if (i < text.length) {
+    exponent = Number(text.slice(i + 1));
+    if (!Number.isInteger(exponent)) refuse('numeric', text);
+  }
+  const before = intEnd - intStart;
+  const count = before + end - fracStart;
+  const digitAt = (k: number) => text.charCodeAt(k < before ? intStart + k : fracStart + k - before) - 48;
+  // Postgres's limits: 16383 digits after the point, 131072 before it (a weight of 32767).
+  const dscale = Math.max(0, end - fracStart - exponent);
+  if (dscale > 0x3fff) refuse('numeric', text);
+  let first = 0;
+  while (first < count && digitAt(first) === 0) first++;
+  let last = count;
+  while (last > first && digitAt(last - 1) === 0) last--;
+  // The decimal weight of the first significant digit, the base-10000 group it falls in, and its place there.
+  const dweight = before - 1 - first + exponent;
+  const weight = first === last ? 0 : Math.floor(dweight / 4);
+  if (weight > 32767 || weight < -32768) refuse('numeric', text);
+  const start = first - (3 - (dweight - weight * 4));
+  const ndigits = first === last ? 0 : Math.ceil((last - start) / 4);
+  out.ensure(12 + ndigits * 2);
+  out.pos = out.buf.writeInt32BE(8 + ndigits * 2, out.pos);
+  out.pos = out.buf.writeInt16BE(ndigits, out.pos);
+  out.pos = out.buf.writeInt16BE(weight, out.pos);
+  out.pos = out.buf.writeUInt16BE(negative && ndigits ? 0x4000 : 0, out.pos);
+  out.pos = out.buf.writeInt16BE(dscale, out.pos);
+  for (let k = start; k < start + ndigits * 4; k += 4) {
+    let group = 0;
+    for (let j = k; j < k + 4; j++) group = group * 10 + (j >= first && j < last ? digitAt(j) : 0);
+    out.pos = out.buf.writeInt16BE(group, out.pos);
+  }
+};
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days from 0000-03-01 (proleptic Gregorian) to 2000-01-01, Postgres's date epoch. */
+const EPOCH_DAYS = civilDays(2000, 1, 1);
+
+/** Days since 0000-03-01 of a calendar date (Howard Hinnant's days_from_civil). */
+function civilDays(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+}
+
+const digit2 = (text: string, at: number) => (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+
+/** Days since 2000-01-01 of `YYYY-MM-DD` at `text`, refused as Postgres refuses (no year 0, real days only). */
+function dateDays(type: string, text: string): number {
+  const year = digit2(text, 0) * 100 + digit2(text, 2);
+  const month = digit2(text, 5);
+  const day = digit2(text, 8);
+  if (!(text.length >= 10 && text[4] === '-' && text[7] === '-' && year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1)) refuse(type, text);
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > MONTH_DAYS[month - 1]! + (leap ? 1 : 0)) refuse(type, text);
+  return civilDays(year, month, day) - EPOCH_DAYS;
+}
+
+const date: ValueEncoder = (out, text) => {
+  if (text.length !== 10) refuse('date', text);
+  out.ensure(8);
+  out.pos = out.buf.writeInt32BE(4, out.pos);
+  out.pos = out.buf.writeInt32BE(dateDays('date', text), out.pos);
+};
+
+/** Rounds half to even, as C's rint does in Postgres's reading of fractional seconds. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2})?)?$/;
+
+/**
+ * timestamptz as microseconds since 2000-01-01 UTC, from the canonical ISO 8601 text (always with a zone:
+ * `toColumnText` adds Z to a zone-less one). Fractions of a microsecond round as Postgres rounds them.
+ */
+const timestamptz: ValueEncoder = (out, text) => {
+  const m = TIMESTAMP.exec(text);
+  if (!m) refuse('timestamp with time zone', text);
+  const [, day, hh = '00', mi = '00', ss = '00', fraction, , sign, zh, zm = '00'] = m;
+  const [hours, minutes, seconds, zoneHours, zoneMinutes] = [Number(hh), Number(mi), Number(ss), Number(zh ?? 0), Number(zm)];
+  const endOfDay = hours === 24 && minutes === 0 && seconds === 0 && !Number(fraction ?? 0);
+  if ((hours > 23 && !endOfDay) || minutes > 59 || seconds > 60 || zoneHours > 15 || zoneMinutes > 59) refuse('timestamp with time zone', text);
+  const offset = (sign === '-' ? -1 : 1) * (zoneHours * 3600 + zoneMinutes * 60);
+  const wholeSeconds = dateDays('timestamp with time zone', day!) * 86400 + hours * 3600 + minutes * 60 + seconds - offset;
+  const micros = BigInt(wholeSeconds) * 1_000_000n + BigInt(fraction ? rint(Number(fraction) * 1_000_000) : 0);
+  out.ensure(12);
+  out.pos = out.buf.writeInt32BE(8, out.pos);
+  out.pos = out.buf.writeBigInt64BE(micros, out.pos);
+};
+
+const ENCODERS: Readonly<Record<ColumnKind, ValueEncoder>> = {
+  text: utf8(), integer: int4, bigint: int8, numeric, double: float8, boolean: bool, date, timestamptz, jsonb: utf8(1),
+};
+
+/** The encoder of a column kind. */
+export function valueEncoder(kind: ColumnKind): ValueEncoder {
+  return ENCODERS[kind];
+}
