@@ -4,24 +4,15 @@ import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { text } from 'node:stream/consumers';
 import { webhook } from '../src/alerts/webhook.ts';
-import type { Source } from '../src/extract/source.ts';
 import { col, definePipeline, http as httpSource, httpFile, postgres } from '../src/index.ts';
 import { runWithRetry } from '../src/pipeline/run-with-retry.ts';
 import { fixtureServer, json } from './http-fixture.ts';
 import { harness } from './helpers.ts';
+import { records } from './security-helpers.ts';
 
 const LOCAL = ['127.0.0.1'];
 const SECRET = 'canary-secret-4c1d';
 type Fixture = Awaited<ReturnType<typeof fixtureServer>>;
-
-/** Every record a source yields. */
-async function records(source: Source): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const object of await source.list({ projectDir: os.tmpdir(), runId: 'r', previous: async () => undefined })) {
-    for await (const batch of source.parse(await object.open(), object.name)) out.push(...batch.records);
-  }
-  return out;
-}
 
 describe('credentials stay with their origin', () => {
   // Two origins on loopback: the API (a) and another host (b) that a redirect or a pagination link points to.

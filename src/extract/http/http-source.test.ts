@@ -3,23 +3,14 @@ import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { buffer } from 'node:stream/consumers';
 import { fixtureServer, json } from '../../../test/http-fixture.ts';
+import { records } from '../../../test/security-helpers.ts';
 import { RetryableError, TerminalError } from '../errors.ts';
-import type { Source } from '../source.ts';
 import { sourceContract } from '../source-contract.ts';
 import { http } from './http-source.ts';
 import type { HttpOptions } from './http-config.ts';
 
 const LOCAL = ['127.0.0.1'];
 type Fixture = Awaited<ReturnType<typeof fixtureServer>>;
-
-/** All records a source yields, page by page. */
-async function records(source: Source): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for (const object of await source.list({ projectDir: os.tmpdir(), runId: 'r', previous: async () => undefined })) {
-    for await (const batch of source.parse(await object.open(), object.name)) out.push(...batch.records);
-  }
-  return out;
-}
 
 const posts = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ kind: 't3', data: { id: `p${from + i}` } }));
 let server: Fixture;
