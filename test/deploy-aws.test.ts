@@ -8,11 +8,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { openProject } from '../src/pipeline/project.ts';
 import { synthAws } from '../src/deploy/synth-aws.ts';
 import { bucketLifecycle } from '../src/deploy/bucket-lifecycle.ts';
-import { ROOT, sluiceAsync, tempDir } from './helpers.ts';
+import { queueDepth, queueDepthLine } from '../src/deploy/queue-depth-log.ts';
+import { openRunQueue, queueName } from '../src/schedule/run-queue.ts';
+import type { Pipeline } from '../src/pipeline/define-pipeline.ts';
+import { freshDatabase, ROOT, sluiceAsync, tempDir } from './helpers.ts';
 
 const EXAMPLE = path.join(ROOT, 'examples/api-to-parquet');
 const CANARY = 'canary-Secret-Value-7f3a9c';
@@ -271,5 +275,28 @@ module.registerHooks({ resolve(s, c, next) {
       'deploy', 'aws', '--synth', '--project', EXAMPLE, '--out', tempDir('sluice-deploy-none-')], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /npm install -D aws-cdk-lib@2\.276\.0 constructs@10\.8\.1/);
+  });
+});
+
+describe('the queue depth the worker service scales on', () => {
+  it('counts the runs waiting in every pipeline\'s queue, as /metrics does, in the line the metric filter reads', async () => {
+    const url = await freshDatabase();
+    const boss = await openRunQueue(url, [{ name: 'weather' }, { name: 'stocks' }] as unknown as Pipeline[], () => {});
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      assert.equal(await queueDepth(pool), 0);
+      for (const [pipeline, n] of [['weather', 2], ['stocks', 3]] as const) {
+        for (let i = 0; i < n; i++) await boss.send(queueName(pipeline), { pipeline, runKey: `k${i}` });
+      }
+      assert.equal(await queueDepth(pool), 5);
+      const line = queueDepthLine('sluice-api-to-parquet', 5);
+      assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'), 'one log event');
+      // The metric filter's pattern is { $.sluice_queue_depth >= 0 } with dimension Stack = $.stack.
+      assert.deepEqual(JSON.parse(line), { stack: 'sluice-api-to-parquet', sluice_queue_depth: 5 });
+      assert.equal(only(state.json, 'AWS::Logs::MetricFilter')[1].Properties.FilterPattern, '{ $.sluice_queue_depth >= 0 }');
+    } finally {
+      await pool.end();
+      await boss.stop({ graceful: false, close: true });
+    }
   });
 });
