@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { openLake } from '../../lake/open-lake.ts';
-import { TerminalError } from '../errors.ts';
+import { RetryableError, TerminalError } from '../errors.ts';
 
 /** A matched file. */
 export interface FoundFile {
@@ -29,14 +29,47 @@ async function listFolder(dir: string, pattern: string): Promise<FoundFile[]> {
   for (const name of names) {
     const file = path.join(dir, name);
     // A link (to a file, or to a folder on the way) may point anywhere: only follow one that stays inside.
-    if (!fs.realpathSync(file).startsWith(root + path.sep)) {
+    const real = fs.realpathSync(file);
+    if (!real.startsWith(root + path.sep)) {
       throw new TerminalError(`files(): ${name} is a link to a file outside ${dir}; sluice does not follow it`);
     }
-    const stat = fs.statSync(file);
+    const stat = fs.statSync(real);
     if (!stat.isFile()) continue;
-    found.push({ name, path: file, size: stat.size, modified: stat.mtime, open: async () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }) });
+    found.push({ name, path: file, size: stat.size, modified: stat.mtime, open: () => openAsListed(name, real, stat, root) });
   }
   return found;
+}
+
+/**
+ * Opens the file that was listed, and only that: without following a link (a file swapped for a symlink after the
+ * listing is refused), then checked on the open handle, so nothing can be swapped between the check and the read.
+ */
+async function openAsListed(name: string, real: string, listed: fs.Stats, root: string): Promise<Readable> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw swapped(name, 'it is now a link');
+    throw error;
+  }
+  try {
+    const now = await handle.stat();
+    // Linux names the open file itself: it must still be under the source folder.
+    const where = process.platform === 'linux' ? await fs.promises.readlink(`/proc/self/fd/${handle.fd}`).catch(() => real) : real;
+    if (!now.isFile() || now.dev !== listed.dev || now.ino !== listed.ino) throw swapped(name, 'it is now another file');
+    if (!where.startsWith(root + path.sep)) throw swapped(name, `it is now outside ${root}`);
+    if (now.size !== listed.size || now.mtimeMs !== listed.mtimeMs) {
+      throw new RetryableError(`files(): ${name} changed after it was listed (size or modification time); the next attempt lists it again`);
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle.createReadStream({ highWaterMark: 256 * 1024 });
+}
+
+function swapped(name: string, how: string): TerminalError {
+  return new TerminalError(`files(): ${name} was replaced after it was listed (${how}); sluice reads only the file it checked`);
 }
 
 async function listBucket(dir: string, pattern: string, projectDir: string): Promise<FoundFile[]> {
