@@ -22,6 +22,7 @@ import { overviewPage } from './pages/overview.ts';
 import { pipelinePage } from './pages/pipeline.ts';
 import { runPage } from './pages/run.ts';
 import { resultTable, sqlPage } from './pages/sql.ts';
+import { checkHistory, runCheckResults } from '../check/check-results.ts';
 import { chartSeries, pipelineRuns, pipelineSummaries, runAlerts, runById, runRejects, tableColumns, tableInfo } from './queries.ts';
 
 /** What the dashboard shows and acts on. */
@@ -88,7 +89,7 @@ export function createDashboard(options: DashboardOptions): Hono {
     } catch (error) {
       sourceText = `(cannot describe: ${(error as Error).message})`;
     }
-    return render(c, pipeline.name, pipelinePage(pipeline, sourceText, runs, { status, page: pageNumber, more }), true);
+    return render(c, pipeline.name, pipelinePage(pipeline, sourceText, runs, { status, page: pageNumber, more }, await checkHistory(pool, pipeline.name)), true);
   });
 
   app.post('/pipelines/:name/run', async (c) => {
@@ -101,7 +102,7 @@ export function createDashboard(options: DashboardOptions): Hono {
   app.get('/runs/:id', async (c) => {
     const run = await runById(pool, c.req.param('id'));
     if (!run) return c.text('404: no such run', 404);
-    return render(c, `${run.pipeline} ${run.runId}`, runPage(run, await runRejects(pool, run.runId), await runAlerts(pool, run.runId)), true);
+    return render(c, `${run.pipeline} ${run.runId}`, runPage(run, await runRejects(pool, run.runId), await runAlerts(pool, run.runId), await runCheckResults(pool, run.runId)), true);
   });
 
   app.get('/runs/:id/log', async (c) => {

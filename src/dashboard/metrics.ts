@@ -1,6 +1,7 @@
-/** `/metrics` in the Prometheus format (prom-client): runs by status, rows loaded, run durations, queue depth. */
+/** `/metrics` in the Prometheus format (prom-client): runs by status, rows loaded, check results, run durations, queue depth. */
 import type pg from 'pg';
 import client from 'prom-client';
+import { checkResultCounts } from '../check/check-results.ts';
 
 /** A registry whose values are read from sluice's database at each scrape. */
 export function metricsRegistry(pool: pg.Pool): client.Registry {
@@ -20,6 +21,14 @@ export function metricsRegistry(pool: pg.Pool): client.Registry {
       const { rows } = await pool.query<{ pipeline: string; n: string }>(
         `SELECT pipeline, sum(coalesce((counts->>'loaded')::bigint, 0)) AS n FROM sluice.runs WHERE status = 'succeeded' GROUP BY 1`);
       for (const r of rows) this.set({ pipeline: r.pipeline }, Number(r.n));
+    },
+  });
+  new client.Gauge({
+    name: 'sluice_check_results', help: 'Data-quality check results recorded, by pipeline, check and status (passed, warned, failed)',
+    labelNames: ['pipeline', 'check', 'status'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await checkResultCounts(pool)) this.set({ pipeline: r.pipeline, check: r.name, status: r.status }, r.n);
     },
   });
   const buckets = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600];

@@ -4,6 +4,8 @@ import type { ChartSpec, Pipeline } from '../../pipeline/define-pipeline.ts';
 import { RUN_STATES } from '../../runs/run-states.ts';
 import { describeTrigger } from '../../schedule/triggers.ts';
 import { duration, status, when, type Html } from '../layout.ts';
+import type { CheckHistory } from '../../check/check-results.ts';
+import { checkStatus } from './run.ts';
 
 
 export function chartSource(chart: ChartSpec): string {
@@ -13,7 +15,7 @@ export function chartSource(chart: ChartSpec): string {
   return `/api/series/${encodeURIComponent(chart.schema ?? 'public')}/${encodeURIComponent(chart.table)}?${q}`;
 }
 
-export function pipelinePage(pipeline: Pipeline, sourceText: string, runs: Record<string, unknown>[], options: { status?: string; page: number; more: boolean }): Html {
+export function pipelinePage(pipeline: Pipeline, sourceText: string, runs: Record<string, unknown>[], options: { status?: string; page: number; more: boolean }, checks: readonly CheckHistory[] = []): Html {
   const name = encodeURIComponent(pipeline.name);
   const link = (page: number) => `/pipelines/${name}?page=${page}${options.status ? `&status=${options.status}` : ''}`;
   return html`<h1>${pipeline.name}</h1>
@@ -29,6 +31,10 @@ export function pipelinePage(pipeline: Pipeline, sourceText: string, runs: Recor
 </table>
 <button hx-post="/pipelines/${name}/run" hx-swap="none">Run now</button></div>
 ${pipeline.dashboards.map((chart) => html`<h2>${chart.title}</h2><div class="chart" data-title="${chart.title}" data-src="${chartSource(chart)}"></div>`)}
+${checks.length ? html`<h2>Checks</h2><table id="check-history"><tr><th>check</th><th>last result</th><th>history (newest first)</th></tr>
+${checks.map((c) => html`<tr><td>${c.name}</td><td>${checkStatus(c.runs[0]!.status)} ${c.runs[0]!.message}</td>
+<td>${c.runs.map((r) => html`<a class="status ${r.status === 'passed' ? 'succeeded' : r.status === 'warned' ? 'skipped' : 'failed'}" href="/runs/${encodeURIComponent(r.runId)}"
+ title="${when(r.checkedAt)}: ${r.status}${r.failingRows ? `, ${r.failingRows} failing rows` : ''}">${r.status === 'passed' ? '●' : r.status === 'warned' ? '▲' : '✖'}</a> `)}</td></tr>`)}</table>` : ''}
 <h2>Runs</h2>
 <form method="get" action="/pipelines/${name}">status <select name="status" onchange="this.form.submit()">
 <option value="">all</option>${RUN_STATES.map((s) => html`<option ${s === options.status ? 'selected' : ''}>${s}</option>`)}</select></form>

@@ -1,9 +1,10 @@
 /** A run: its stages, counts and accounting, error, live log, rejected rows, raw objects and alerts. */
 import { html } from 'hono/html';
 import type { RunRecord } from '../../runs/run-store.ts';
+import type { CheckResult } from '../../check/run-checks.ts';
 import { duration, status, when, type Html } from '../layout.ts';
 
-export function runPage(run: RunRecord, rejects: Record<string, unknown>[], alerts: Record<string, unknown>[]): Html {
+export function runPage(run: RunRecord, rejects: Record<string, unknown>[], alerts: Record<string, unknown>[], checks: readonly CheckResult[] = []): Html {
   const c = run.counts as Record<string, number>;
   const id = encodeURIComponent(run.runId);
   const live = run.status === 'running' || run.status === 'queued';
@@ -17,6 +18,11 @@ ${run.notes.map((n) => html`<p class="muted">${n}</p>`)}
 <h2>Stages</h2><table><tr><th>stage</th><th>started</th><th>took</th></tr>
 ${run.stages.map((s) => html`<tr><td>${s.stage}</td><td>${when(s.startedAt)}</td><td>${s.ms} ms</td></tr>`)}</table>
 </div>
+<h2>Checks</h2>
+${checks.length ? html`<table id="checks"><tr><th>check</th><th>column</th><th>status</th><th>failing rows</th><th>result</th></tr>
+${checks.map((r) => html`<tr><td>${r.name}${r.blocking ? '' : html` <span class="muted">(warn)</span>`}</td><td>${r.column ?? ''}</td><td>${checkStatus(r.status)}</td>
+<td>${r.failingRows ?? ''}</td><td>${r.message}${r.samples.length ? sampleRows(r.samples) : ''}</td></tr>`)}</table>`
+    : html`<p class="muted">none declared</p>`}
 <h2>Log</h2>
 <pre id="log" hx-get="/runs/${id}/log" hx-trigger="load${live ? ', every 1s' : ''}, run-event from:body" hx-swap="innerHTML"></pre>
 <h2>Rejected rows</h2>
@@ -29,4 +35,18 @@ ${run.rawObjects.length ? html`<ul>${run.rawObjects.map((key) => html`<li><a hre
 ${alerts.length ? html`<table><tr><th>event</th><th>to</th><th>status</th><th>error</th><th>at</th></tr>
 ${alerts.map((a) => html`<tr><td>${a.event}</td><td>${a.channel}</td><td>${status(a.status === 'sent' ? 'succeeded' : 'failed')} ${a.status}</td><td>${a.error ?? ''}</td><td>${when(a.sent_at as Date)}</td></tr>`)}</table>`
     : html`<p class="muted">none</p>`}`;
+}
+
+/** A check's status, coloured like run states (warned as skipped's amber). */
+export function checkStatus(value: string): Html {
+  return html`<span class="status ${value === 'passed' ? 'succeeded' : value === 'warned' ? 'skipped' : 'failed'}">${value}</span>`;
+}
+
+/** A check's failing sample rows, folded. */
+function sampleRows(samples: readonly Record<string, unknown>[]): Html {
+  // Stored as jsonb, whose keys come back in its own order: the row's columns first, then where it came from.
+  const keys = new Set(samples.flatMap((s) => Object.keys(s)));
+  const columns = [...[...keys].filter((k) => !k.startsWith('__')), ...['__source', '__line'].filter((k) => keys.has(k))];
+  return html`<details><summary>${samples.length} sample row(s)</summary><table><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr>
+${samples.map((s) => html`<tr>${columns.map((c) => html`<td>${s[c] === null || s[c] === undefined ? '' : typeof s[c] === 'object' ? JSON.stringify(s[c]) : String(s[c])}</td>`)}</tr>`)}</table></details>`;
 }
