@@ -239,7 +239,7 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
     const metric = filter.Properties.MetricTransformations[0];
     assert.equal(metric.MetricValue, '$.sluice_queue_depth');
     const sidecar = containers(state.json).find((c) => c.Name === 'queue-depth')!;
-    assert.deepEqual(sidecar.EntryPoint, ['node', '/app/src/deploy/queue-depth-log.ts']);
+    assert.deepEqual(sidecar.Command, ['deploy', 'aws', '--queue-depth-log', '--project', '/app/project']);
     assert.deepEqual(filter.Properties.LogGroupName, sidecar.LogConfiguration.Options['awslogs-group']);
     const alarms = ofType(state.json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     assert.equal(alarms.length, 2, 'one alarm to scale out, one to scale in');

@@ -19,10 +19,16 @@ export interface DeployOptions {
   readonly env: readonly string[];
   readonly destroy?: boolean;
   readonly destroyData?: boolean;
+  /** Internal: the deployed scheduler task's sidecar, logging the queue depth the workers scale on. */
+  readonly queueDepthLog?: boolean;
 }
 
 export async function deployCommand(target: string, options: DeployOptions): Promise<void> {
   if (target !== 'aws') throw new DefinitionError(`deploy ${target}: expected aws`);
+  if (options.queueDepthLog) {
+    const { logQueueDepth } = await import('../deploy/queue-depth-log.ts');
+    return logQueueDepth(options.project);
+  }
   if (options.destroyData && !options.destroy) throw new DefinitionError('--destroy-data goes with --destroy (it deletes the lake bucket and the database)');
   if (options.destroy && options.synth) throw new DefinitionError('--synth only writes the template: leave out --destroy');
   const workers = /^(\d+)-(\d+)$/.exec(options.workers);

@@ -30,6 +30,7 @@ program.command('run').argument('<pipeline>')
   .option('--json', 'print exactly one JSON object on stdout')
   .option('--run-key <key>', 'identify the work (e.g. a date): a run key that was loaded before loads nothing again')
   .option('--param <key=value>', 'override a pipeline param (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--strict', 'warnings (nothing extracted, every row rejected, header mismatches) fail the run before anything commits')
   .action(runCommand);
 
 program.command('start')
@@ -117,6 +118,7 @@ program.command('deploy').argument('<target>', 'aws')
   .option('--env <name=value>', 'a plain (not secret) setting for the pipelines (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--destroy', 'remove the stack; the lake bucket and the database are kept')
   .option('--destroy-data', 'with --destroy: also delete the bucket, its objects and the database')
+  .addOption(new Option('--queue-depth-log', 'inside the deployed stack: log the queue depth every minute').hideHelp())
   .action(deployCommand);
 
 try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SLUICE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Beside this module in src/deploy/ and, copied by the package build, in dist/deploy/.
 const DOCKERFILE = fileURLToPath(new URL('./Dockerfile', import.meta.url));
 
 // Local state, installs, and files that hold secrets never go into the image.
@@ -18,7 +19,8 @@ export function writeImageContext(projectDir: string, dir: string): string {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(DOCKERFILE, path.join(dir, 'Dockerfile'));
-  for (const entry of ['package.json', 'package-lock.json', 'bin', 'src']) {
+  // This repository (TypeScript in src/) or an installed package (JavaScript in dist/, no lockfile).
+  for (const entry of ['package.json', 'package-lock.json', 'bin', 'src', 'dist'].filter((e) => fs.existsSync(path.join(SLUICE_ROOT, e)))) {
     fs.cpSync(path.join(SLUICE_ROOT, entry), path.join(dir, 'sluice', entry), {
       recursive: true, filter: (from) => !/\.test\.ts$/.test(from) && !skipped(path.basename(from)),
     });

@@ -2,7 +2,7 @@
  * The scaling signal of a deployed stack: every minute, the runs waiting in the queue (the `sluice_queue_depth`
  * gauge of /metrics, read through the same registry) as one JSON line on stdout, which a CloudWatch metric
  * filter turns into the `sluice/QueueDepth` metric the worker service scales on.
- * Usage (the scheduler task's sidecar): node src/deploy/queue-depth-log.ts <project dir>
+ * Run by the scheduler task's sidecar as `sluice deploy aws --queue-depth-log --project <dir>`.
  */
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,9 +23,10 @@ export function queueDepthLine(stack: string, depth: number): string {
   return `${JSON.stringify({ stack, sluice_queue_depth: depth })}\n`;
 }
 
-if (import.meta.main) {
-  const project = await openProject(process.argv[2] ?? '.');
-  if (!project.databaseUrl) throw new Error('queue-depth-log: no database configured (SLUICE_DATABASE_SECRET or DATABASE_URL)');
+/** Logs the queue depth every minute until the process is stopped. */
+export async function logQueueDepth(projectDir: string): Promise<never> {
+  const project = await openProject(projectDir);
+  if (!project.databaseUrl) throw new Error('queue depth: no database configured (SLUICE_DATABASE_SECRET or DATABASE_URL)');
   const pool = new pg.Pool({ ...connectionConfig(project.databaseUrl), max: 1, application_name: 'sluice-queue-depth' });
   pool.on('error', () => {});
   const stack = process.env.SLUICE_STACK ?? 'sluice';
@@ -33,7 +34,7 @@ if (import.meta.main) {
     try {
       process.stdout.write(queueDepthLine(stack, await queueDepth(pool)));
     } catch (error) {
-      process.stderr.write(`queue-depth-log: ${redact((error as Error).message)}\n`);
+      process.stderr.write(`queue depth: ${redact((error as Error).message)}\n`);
     }
     await sleep(60_000);
   }

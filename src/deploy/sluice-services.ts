@@ -75,8 +75,7 @@ export function sluiceServices(stack: Stack, input: ServicesInput) {
   // Reads the same queue depth as /metrics every minute and logs it as one JSON line; a metric filter makes it the scaling metric.
   schedulerTask.addContainer('queue-depth', {
     image, environment, essential: false,
-    entryPoint: ['node', '/app/src/deploy/queue-depth-log.ts'],
-    command: [PROJECT_IN_IMAGE],
+    command: ['deploy', 'aws', '--queue-depth-log', '--project', PROJECT_IN_IMAGE],
     logging: ecs.LogDrivers.awsLogs({ logGroup: metricsLog, streamPrefix: 'queue-depth' }),
   });
 
