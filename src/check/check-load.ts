@@ -1,0 +1,26 @@
+/** The check step of a load's validation: the pipeline's checks over its staged rows, before COMMIT. */
+import type pg from 'pg';
+import type { Columns } from '../transform/columns.ts';
+import type { Check } from './check-config.ts';
+import { ChecksFailed } from './checks-failed.ts';
+import { previousLoadRows } from './previous-load-rows.ts';
+import { runChecks, type CheckResult } from './run-checks.ts';
+import type { StagedRows } from './staged-rows.ts';
+
+/** What the step needs of the run. */
+export interface CheckLoadContext {
+  readonly pipeline: string;
+  readonly columns: Columns;
+  readonly pool: pg.Pool;
+}
+
+/** Runs `checks` over `rows`; returns every result, or throws ChecksFailed (carrying them) when a blocking check failed. */
+export async function checkLoad(checks: readonly Check[], rows: StagedRows | undefined, context: CheckLoadContext): Promise<CheckResult[]> {
+  if (!checks.length) return [];
+  if (!rows) throw new Error('the pipeline declares checks, but its destination exposed no staged rows to check');
+  const compares = checks.some((c) => c.kind === 'rowCount' && c.withinPercent !== undefined);
+  const previousRows = compares ? await previousLoadRows(context.pool, context.pipeline) : null;
+  const results = await runChecks(checks, rows, { columns: context.columns, previousRows, pool: context.pool });
+  if (results.some((r) => r.status === 'failed')) throw new ChecksFailed(results, checks);
+  return results;
+}
