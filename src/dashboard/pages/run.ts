@@ -24,7 +24,7 @@ ${checks.map((r) => html`<tr><td>${r.name}${r.blocking ? '' : html` <span class=
 <td>${r.failingRows ?? ''}</td><td>${r.message}${r.samples.length ? sampleRows(r.samples) : ''}</td></tr>`)}</table>`
     : html`<p class="muted">none declared</p>`}
 <h2>Log</h2>
-<pre id="log" hx-get="/runs/${id}/log" hx-trigger="load${live ? ', every 1s' : ''}, run-event from:body" hx-swap="innerHTML"></pre>
+<pre id="log" hx-get="/runs/${id}/log" hx-trigger="load${live ? ', every 1s' : ''}, run-event from:body" hx-swap="textContent"></pre>
 <h2>Rejected rows</h2>
 ${rejects.length ? html`<table><tr><th>source</th><th>line</th><th>column</th><th>reason</th><th>raw</th></tr>
 ${rejects.map((r) => html`<tr><td>${r.source}</td><td>${r.line}</td><td>${r.column_name ?? ''}</td><td>${r.reason}</td><td class="muted">${String(r.raw ?? '').slice(0, 200)}</td></tr>`)}</table>`
