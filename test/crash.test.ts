@@ -50,7 +50,8 @@ describe('a run killed during its load', () => {
     fs.mkdirSync(path.join(project, 'in'));
     fs.mkdirSync(path.join(project, 'pipelines'));
     fs.writeFileSync(path.join(project, 'in/a.csv'), 'id,v\n1,x\n2,y\n3,z\n');
-    // A destination that commits for real, then hangs until killed: the window between COMMIT and the run record.
+    // A destination whose load commits for real, then hangs until killed in its publish step (after the ledger's
+    // COMMIT): the window between COMMIT and the run record.
     fs.writeFileSync(path.join(project, 'pipelines/p.ts'), `import fs from 'node:fs';
 import { col, definePipeline, files, postgres } from 'sluice';
 const real = postgres.table('crash_after', { columns: { id: col.integer(), v: col.text() }, write: { mode: 'merge', key: ['id'] } });
@@ -58,11 +59,9 @@ export default definePipeline({
   name: 'after', source: files('*.csv', { dir: 'in' }),
   destination: { ...real, open: async (ctx) => {
     const load = await real.open(ctx);
-    return { ...load, commit: async (objects) => {
-      const result = await load.commit(objects);
-      if (process.env.HANG_AFTER_COMMIT) { fs.writeFileSync(${JSON.stringify(marker)}, ''); await new Promise(() => {}); }
-      return result;
-    } };
+    return { ...load, apply: async () => ({ ...(await load.apply()), publication: { hang: 'yes' } }) };
+  }, publish: async () => {
+    if (process.env.HANG_AFTER_COMMIT) { fs.writeFileSync(${JSON.stringify(marker)}, ''); await new Promise(() => {}); }
   } },
 });
 `);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { col, definePipeline, files, postgres } from '../src/index.ts';
 import { FencedError, claimAttempt } from '../src/load/ledger.ts';
+import { commitLoad } from '../src/pipeline/commit-load.ts';
+import { openQuarantine } from '../src/transform/quarantine.ts';
 import { harness } from './helpers.ts';
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -73,11 +75,18 @@ describe('schema policy, reject limits, fencing and hostile names', () => {
     const p = definePipeline({ name: 'fenced', source, destination: postgres.table('fenced', { columns: { n: col.integer() } }) });
     const attempt = await claimAttempt(h.database.pool, 'fenced', 'k');
     assert.equal(attempt, 1);
-    const load = await p.destination.open({ database: h.database, lake: h.lake, startedAt: new Date(), pipeline: 'fenced', runId: 'r1', runKey: 'k', attempt });
-    await load.write({ source: 'a.csv', rows: [['1'], ['2']], lines: [2, 3] });
-    assert.equal(await claimAttempt(h.database.pool, 'fenced', 'k'), 2, 'a takeover: the next attempt');
-    await assert.rejects(load.commit([]), (e: unknown) => e instanceof FencedError && /attempt 1 of run key k was superseded by attempt 2/.test(e.message));
+    const load = commitLoad({
+      destination: p.destination, database: h.database, lake: h.lake, startedAt: new Date(), pipeline: 'fenced', runId: 'r1', runKey: 'k', attempt,
+      objects: [], quarantine: openQuarantine(h.lake, 'fenced', 'r1'), validate: async () => {},
+      feed: async (l) => {
+        await l.write({ source: 'a.csv', rows: [['1'], ['2']], lines: [2, 3] });
+        assert.equal(await claimAttempt(h.database.pool, 'fenced', 'k'), 2, 'a takeover: the next attempt');
+        return { extracted: 2, written: 2, rejected: 0, filtered: 0, rows: new Map(), copiedObjects: 0, notes: [], warnings: [] };
+      },
+    });
+    await assert.rejects(load, (e: unknown) => e instanceof FencedError && /attempt 1 of run key k was superseded by attempt 2/.test(e.message));
     assert.deepEqual(await h.rows(`SELECT to_regclass('fenced') AS t`), [{ t: null }]);
+    assert.deepEqual(await h.rows(`SELECT * FROM sluice.ledger WHERE pipeline = 'fenced'`), []);
   });
 
   it('quotes hostile column names and maps messy headers to snake_case columns', async () => {

@@ -98,7 +98,7 @@ export default definePipeline({ name: 'taken', trigger: onFile('go', { dir: 'lan
       (await query<{ attempt: number }>(url, `SELECT attempt FROM sluice.runs WHERE pipeline = 'taken' AND status = 'succeeded'`))[0], 60_000);
     assert.equal(done.attempt, 2);
     assert.deepEqual(await query(url, `SELECT attempt, status FROM sluice.runs WHERE pipeline = 'taken' ORDER BY attempt`),
-      [{ attempt: 1, status: 'failed' }, { attempt: 2, status: 'succeeded' }]);
+      [{ attempt: 1, status: 'abandoned' }, { attempt: 2, status: 'succeeded' }]);
     assert.deepEqual(await query(url, 'SELECT count(*)::int AS n FROM taken'), [{ n: 3 }]);
     assert.deepEqual(await query(url, `SELECT count(*)::int AS n FROM sluice.ledger WHERE pipeline = 'taken'`), [{ n: 1 }]);
   });

@@ -13,6 +13,7 @@ interface Options {
   readonly json?: boolean;
   readonly param: readonly string[];
   readonly runKey?: string;
+  readonly strict?: boolean;
 }
 
 /** `--param key=value` pairs as an object. */
@@ -30,7 +31,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
-      return await executeRun(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts }, { params, runKey: options.runKey, onProgress: progress.update });
+      return await executeRun(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts }, { params, runKey: options.runKey, strict: options.strict, onProgress: progress.update });
     } finally {
       progress.stop();
     }
@@ -44,7 +45,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
   process.exitCode = result.status === 'succeeded' ? 0 : 1;
 }
 
-/** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract). */
+/** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract, plus `warnings`). */
 export function contractJson(result: RunResult) {
   const { extracted, loaded, rejected, filtered, inserted, updated, unchanged } = result.counts;
   return {
@@ -55,6 +56,7 @@ export function contractJson(result: RunResult) {
     rawObjects: result.rawObjects,
     durationMs: result.durationMs,
     error: result.error,
+    warnings: result.warnings,
   };
 }
 
@@ -75,6 +77,7 @@ function summary(result: RunResult & { readonly alerts: readonly SentAlert[] }, 
     const more = c.rejected + result.rejects.objects - Math.min(5, result.rejects.first.length);
     if (more > 0) lines.push(`           ... and ${number(more)} more`);
   }
+  for (const warning of result.warnings) lines.push(`  warning  ${warning}`);
   for (const note of result.notes) lines.push(`  note     ${note}`);
   for (const a of result.alerts) lines.push(`  alert    ${a.event} to ${a.channel}: ${a.status}${a.error ? ` (${a.error})` : ''}`);
   if (result.error) lines.push(`  error    ${result.error}${result.retryable && result.status === 'failed' ? ' (retryable)' : ''}`);

@@ -42,7 +42,7 @@ export async function runById(pool: pg.Pool, runId: string): Promise<(RunRecord 
   return {
     runId: r.run_id, pipeline: r.pipeline, status: r.status, trigger: r.trigger, runKey: r.run_key, attempt: r.attempt,
     startedAt: r.started_at, finishedAt: r.finished_at, stages: r.stages, counts: r.counts, rawObjects: r.raw_objects,
-    notes: r.notes, logKey: r.log_key, error: r.error,
+    notes: r.notes, warnings: r.warnings ?? [], logKey: r.log_key, error: r.error,
   };
 }
 

@@ -1,4 +1,8 @@
-/** The Destination interface: where transformed rows are loaded, atomically with the ledger. */
+/**
+ * The Destination interface: where transformed rows go. Destinations stage rows; the runner's commit protocol
+ * (src/pipeline/commit-load.ts) decides and commits, together with the ledger. No destination commits on its own.
+ */
+import type pg from 'pg';
 import type { Database } from '../database/database.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { Readable } from 'node:stream';
@@ -14,10 +18,10 @@ export interface LoadedObject {
   readonly meta?: Readonly<Record<string, string>>;
 }
 
-/** Facts of the load. `runKey` identifies the work: a retry of the same key must load nothing. */
+/** Facts of the load, and the ledger's open transaction. `runKey` identifies the work: a retry of the same key loads nothing. */
 export interface LoadContext {
   readonly database: Database;
-  /** The lake, for destinations that write to its curated zone. */
+  /** The lake, for destinations that write to it (curated zone, staged files). */
   readonly lake: Lake;
   /** When the run started: the curated zone's date partition. */
   readonly startedAt: Date;
@@ -27,6 +31,17 @@ export interface LoadContext {
   readonly attempt: number;
   /** A replay: objects loaded before are loaded again (their ledger entries move to this run). */
   readonly reload?: boolean;
+  /** The ledger's transaction (BEGUN, run key claimed). A destination that commits with the ledger writes on it. */
+  readonly transaction: LedgerTransaction;
+  /** The pipeline declares data-quality checks: `Load.staged()` must expose the rows this load will commit. */
+  readonly checks?: boolean;
+}
+
+/** The transaction the ledger row commits in, as destinations see it. */
+export interface LedgerTransaction {
+  readonly client: pg.ClientBase;
+  /** Ends the transaction by dropping its connection (Postgres rolls back): for a connection busy with an open COPY. */
+  drop(): void;
 }
 
 /** Rows of one source object, as the declared columns' canonical text (see `toColumnText`) in declaration order. */
@@ -49,22 +64,50 @@ export class CsvRefused extends Error {
   override readonly name = 'CsvRefused';
 }
 
-/** What a load did. `superseded` rows were in-batch duplicates replaced by a later row of their key (counted as filtered). */
-export interface LoadResult {
-  readonly inserted: number;
-  readonly updated: number;
-  readonly unchanged: number;
+/** This load's rows before COMMIT, for data-quality checks (set-based SQL). */
+export interface StagedRows {
+  /** 'postgres': `relation` names a table visible in the load's transaction; 'duckdb': a DuckDB relation (e.g. read_parquet('...')) over the staged Parquet. */
+  readonly engine: 'postgres' | 'duckdb';
+  /** A SQL relation holding exactly the rows this load will commit (after in-batch duplicate resolution), with the destination's columns, plus __source (text, object name) and __line (bigint) columns when known. */
+  readonly relation: string;
+  /** The destination table as it is before this load's write statement (for comparisons with previous loads, referential checks, `{{target}}`), when there is one. */
+  readonly target?: string;
+  /** Runs one read query in the load's transaction/session; rows as objects. */
+  query(sql: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** The rows written, with in-batch duplicates resolved: what the load will commit unless validation fails. */
+export interface Staged {
+  /** Rows dropped for a later row of their key (counted as filtered). */
   readonly superseded: number;
   /** Rows the destination itself refused (e.g. duplicate keys under duplicates: 'reject'). */
   readonly rejects: readonly SourceReject[];
-  /** Schema changes made (table created, column added or widened). */
-  readonly changes: readonly string[];
+  /** The rows, for checks; present when `LoadContext.checks` asked for them. */
+  readonly rows?: StagedRows;
 }
 
-/** One load in progress. */
+/** What a destination needs, after the ledger committed, to make staged rows visible (kept in the ledger row until done). */
+export type Publication = Readonly<Record<string, string>>;
+
+/** What applying a load did (or, for a destination that publishes after the ledger, will do once published). */
+export interface Applied {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** In-batch duplicates the write itself resolved (a merge that found a repeated key only when it ran). */
+  readonly superseded: number;
+  /** Schema changes made (table created, column added or widened), and files written. */
+  readonly changes: readonly string[];
+  /** For `commitsWithLedger: false`: what `publish` needs; recorded in the ledger row in the same transaction. */
+  readonly publication?: Publication;
+}
+
+/**
+ * One load in progress. Lifecycle: `write` / `copyCsv` any number of times; then `stage` once; then `apply` once;
+ * or `abort` at any point (also after a failed call). Nothing a load does is visible before the runner commits
+ * the ledger's transaction (and, for an external store, publishes).
+ */
 export interface Load {
-  /** False when the ledger already holds this run key: the work was committed before; write nothing, commit nothing. */
-  readonly fresh: boolean;
   write(batch: RowBatch): Promise<void>;
   /**
    * Optional: loads CSV text (after its header line) as it is, the database parsing it. Resolves to the rows
@@ -72,14 +115,20 @@ export interface Load {
    * loads that object row by row, so each bad row is quarantined with its line.
    */
   copyCsv?(csv: CsvCopy): Promise<number>;
-  /** Makes everything written visible together with the ledger row and the loaded objects, or nothing at all. */
-  commit(objects: readonly LoadedObject[]): Promise<LoadResult>;
-  /** Discards everything written. Safe to call after a failed write or commit. */
+  /** Ends writing: resolves in-batch duplicates. The target is untouched. */
+  stage(): Promise<Staged>;
+  /** Runs the write into the target inside the ledger's transaction, or makes the staged rows durable for `publish`. */
+  apply(): Promise<Applied>;
+  /** Discards everything written; safe after a failure. The runner rolls the ledger's transaction back afterwards. */
   abort(): Promise<void>;
 }
 
 /**
- * A destination. Lifecycle per run: `open` once; `write` any number of times; then exactly one of `commit` or `abort`.
+ * A destination. Per run the runner calls `open` once (inside the ledger's transaction), drives the `Load`, and
+ * commits. `commitsWithLedger`: true when its writes are on the ledger's transaction and commit with it (Postgres);
+ * false for an external store (the lake's curated zone, any other): its rows are staged durably, the ledger row
+ * commits with a `Publication`, then `publish` makes them visible. `publish` must be idempotent: after a crash
+ * between the ledger's COMMIT and the end of `publish`, the next run of the pipeline calls it again.
  * `Row` types the transform's output; it never exists at run time.
  */
 export interface Destination<Row = unknown> {
@@ -91,7 +140,10 @@ export interface Destination<Row = unknown> {
   readonly table?: { readonly schema: string; readonly name: string };
   /** True when runs only land their objects: no record is read or written (see `landOnly()`). */
   readonly landOnly?: boolean;
+  readonly commitsWithLedger: boolean;
   open(ctx: LoadContext): Promise<Load>;
+  /** Makes a committed load's staged rows visible; idempotent. Required when `commitsWithLedger` is false or `apply` returns a publication. */
+  publish?(publication: Publication, lake: Lake): Promise<void>;
   readonly __row?: Row;
 }
 

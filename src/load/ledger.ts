@@ -1,6 +1,6 @@
 /** The load ledger: which run keys and which raw objects (by content) each pipeline has committed. */
 import type pg from 'pg';
-import type { LoadedObject } from './destination.ts';
+import type { LoadedObject, Publication } from './destination.ts';
 
 /** The sha256s among `sha256s` that `pipeline` has already loaded. */
 export async function loadedContent(pool: pg.Pool, pipeline: string, sha256s: readonly string[]): Promise<Set<string>> {
@@ -63,9 +63,10 @@ export async function isCommitted(pool: pg.Pool, pipeline: string, runKey: strin
 
 /** Records the counts and the loaded objects, in the load's transaction. Fails if another run loaded the same content meanwhile. */
 export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey: string, runId: string,
-  objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, reload = false): Promise<void> {
-  await client.query('UPDATE sluice.ledger SET counts = $3, committed_at = now() WHERE pipeline = $1 AND run_key = $2',
-    [pipeline, runKey, counts]);
+  objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, reload = false, publication?: Publication): Promise<void> {
+  await client.query(
+    `UPDATE sluice.ledger SET counts = $3, committed_at = now(), publication = $4, published_at = CASE WHEN $4::jsonb IS NULL THEN now() END
+     WHERE pipeline = $1 AND run_key = $2`, [pipeline, runKey, counts, publication ?? null]);
   await client.query(
     `INSERT INTO sluice.loaded_objects (pipeline, sha256, name, bytes, raw_key, run_id, meta)
      SELECT $1, o.sha256, o.name, o.bytes, o.raw_key, $2, o.meta
@@ -73,4 +74,17 @@ export async function recordLoad(client: pg.ClientBase, pipeline: string, runKey
      ${reload ? 'ON CONFLICT (pipeline, sha256) DO UPDATE SET run_id = EXCLUDED.run_id, raw_key = EXCLUDED.raw_key, loaded_at = now()' : ''}`,
     [pipeline, runId, objects.map((o) => o.sha256), objects.map((o) => o.name), objects.map((o) => o.bytes), objects.map((o) => o.rawKey),
       objects.map((o) => JSON.stringify(o.meta ?? {}))]);
+}
+
+/** Committed loads of `pipeline` whose publication has not finished (the process stopped between COMMIT and publish). */
+export async function pendingPublications(pool: pg.Pool, pipeline: string): Promise<{ runKey: string; publication: Publication }[]> {
+  const { rows } = await pool.query<{ run_key: string; publication: Publication }>(
+    'SELECT run_key, publication FROM sluice.ledger WHERE pipeline = $1 AND publication IS NOT NULL AND published_at IS NULL ORDER BY committed_at',
+    [pipeline]);
+  return rows.map((r) => ({ runKey: r.run_key, publication: r.publication }));
+}
+
+/** Records that a committed load's rows are visible in their external store. */
+export async function markPublished(pool: pg.Pool, pipeline: string, runKey: string): Promise<void> {
+  await pool.query('UPDATE sluice.ledger SET published_at = now() WHERE pipeline = $1 AND run_key = $2', [pipeline, runKey]);
 }

@@ -1,28 +1,33 @@
-/** The transaction every destination's load runs in: the run key claimed first, the ledger written last, one COMMIT. */
+/** The ledger's transaction, owned by the runner: the run key claimed first, the ledger row written last, one COMMIT. */
 import type pg from 'pg';
-import { checkout } from '../database/database.ts';
-import type { LoadContext, LoadedObject, LoadResult } from './destination.ts';
+import { checkout, type Database } from '../database/database.ts';
+import type { LedgerTransaction, LoadedObject, Publication } from './destination.ts';
 import { checkFence, claimRunKey, recordLoad } from './ledger.ts';
 
-/** What a load that wrote nothing reports. */
-export const NOTHING_LOADED: LoadResult = Object.freeze({ inserted: 0, updated: 0, unchanged: 0, superseded: 0, rejects: [], changes: [] });
+/** Who is loading what. */
+export interface LoadClaim {
+  readonly database: Database;
+  readonly pipeline: string;
+  readonly runId: string;
+  readonly runKey: string;
+  readonly attempt: number;
+  readonly reload?: boolean;
+}
 
 /** An open load transaction. */
-export interface LoadTransaction {
+export interface LoadTransaction extends LedgerTransaction {
   readonly client: pg.PoolClient;
   /** False when the run key was committed before: nothing may be written. */
   readonly fresh: boolean;
-  /** Refuses a fenced attempt, records the loaded objects and counts, and commits. */
-  commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>): Promise<void>;
+  /** Refuses a fenced attempt, records the loaded objects, counts and publication, and commits. */
+  commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, publication?: Publication): Promise<void>;
   /** Rolls back; safe to call twice or after a failure. */
   rollback(): Promise<void>;
-  /** Ends by dropping the connection: Postgres rolls back (for a connection busy with an open COPY). */
-  drop(): void;
 }
 
 /** BEGINs the load's transaction and claims its run key. */
-export async function beginLoad(ctx: LoadContext): Promise<LoadTransaction> {
-  const client = await checkout(ctx.database.pool);
+export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
+  const client = await checkout(claim.database.pool);
   let ended = false;
   const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
     if (ended) return;
@@ -39,7 +44,7 @@ export async function beginLoad(ctx: LoadContext): Promise<LoadTransaction> {
   try {
     // Dates read year-first and zone-less timestamps as UTC, whichever path parses them (sluice's or COPY's).
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'`);
-    fresh = await claimRunKey(client, ctx.pipeline, ctx.runKey, ctx.runId, ctx.attempt);
+    fresh = await claimRunKey(client, claim.pipeline, claim.runKey, claim.runId, claim.attempt);
   } catch (error) {
     await end('ROLLBACK').catch(() => {});
     throw error;
@@ -47,10 +52,10 @@ export async function beginLoad(ctx: LoadContext): Promise<LoadTransaction> {
   return {
     client,
     fresh,
-    async commit(objects, counts) {
+    async commit(objects, counts, publication) {
       // Fencing: a newer attempt owns this run key; this one must not commit (it was presumed dead).
-      await checkFence(client, ctx.pipeline, ctx.runKey, ctx.attempt);
-      await recordLoad(client, ctx.pipeline, ctx.runKey, ctx.runId, objects, counts, ctx.reload);
+      await checkFence(client, claim.pipeline, claim.runKey, claim.attempt);
+      await recordLoad(client, claim.pipeline, claim.runKey, claim.runId, objects, counts, claim.reload, publication);
       await end('COMMIT');
     },
     rollback: () => end('ROLLBACK').catch(() => {}),

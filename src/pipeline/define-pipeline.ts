@@ -37,6 +37,11 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly trigger?: Trigger;
   /** A run asked for while one runs: wait for it (`queue`, the default) or drop it (`skip`). Never two at once. */
   readonly concurrency?: 'queue' | 'skip';
+  /**
+   * Warnings fail the run, before anything commits: nothing extracted, every row rejected, a header that does
+   * not match the declared columns (as `sluice run --strict` for one run). Default false: the run succeeds with warnings.
+   */
+  readonly strict?: boolean;
   /** The lake folder of this pipeline's run logs: `<logsPrefix>/<pipeline>/<runId>.jsonl`. Default `logs`. */
   readonly logsPrefix?: string;
   /** Charts of the loaded data shown on the pipeline's dashboard page. */
@@ -87,6 +92,7 @@ export interface Pipeline {
   readonly alerts: readonly AlertRule[];
   readonly trigger: Trigger;
   readonly concurrency: 'queue' | 'skip';
+  readonly strict: boolean;
   readonly logsPrefix: string;
   readonly dashboards: readonly ChartSpec[];
 }
@@ -114,6 +120,7 @@ const definitionSchema = z.object({
   alerts: z.union([alertRule, z.array(alertRule)]).default([]).transform((a) => (Array.isArray(a) ? a : [a])),
   trigger: z.custom<Trigger>((v) => ['cron', 'file', 'manual'].includes((v as Trigger)?.kind), 'expected cron(...), onFile(...) or manual()').default({ kind: 'manual' }),
   concurrency: z.enum(['queue', 'skip']).default('queue'),
+  strict: z.boolean().default(false),
   logsPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a folder name such as Logs').default('logs'),
   dashboards: z.array(z.object({
     title: z.string().min(1), table: z.string().min(1), schema: z.string().optional(), x: z.string().min(1),

@@ -5,6 +5,7 @@ import type { Pipeline } from './define-pipeline.ts';
 import type { RunEnvironment, RunOptions, RunResult } from './run-pipeline.ts';
 import { runWithRetry } from './run-with-retry.ts';
 import { withPipelineLock } from './pipeline-lock.ts';
+import { abandonDeadRuns } from '../runs/run-store.ts';
 
 /**
  * Runs `pipeline` (retrying as its policy says) and sends the alerts its outcome calls for. Returns undefined
@@ -13,6 +14,8 @@ import { withPipelineLock } from './pipeline-lock.ts';
 export async function executeRun(pipeline: Pipeline, env: RunEnvironment & { readonly alerts: AlertSettings }, options: RunOptions = {}):
   Promise<(RunResult & { readonly alerts: readonly SentAlert[] }) | undefined> {
   return withPipelineLock(env.database, pipeline.name, pipeline.concurrency, async () => {
+    // Holding the lock: a run of this pipeline still recorded as running is dead (a live one would hold the lock).
+    await abandonDeadRuns(env.database.pool, pipeline.name, 'its process stopped before the run ended; found by the next run of the pipeline');
     const result = await runWithRetry(pipeline, env, options);
     const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
     return { ...result, alerts };

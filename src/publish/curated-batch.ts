@@ -67,6 +67,8 @@ export function curatedBatch(columns: Columns) {
     },
 
     discard(): void {
+      // A discarded batch's pending writes (or its file's lazy open) fail once the folder is gone: that is expected.
+      out.on('error', () => {});
       out.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     },

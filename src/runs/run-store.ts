@@ -28,6 +28,8 @@ export interface RunRecord {
   readonly counts: Partial<Counts> & Record<string, number>;
   readonly rawObjects: readonly string[];
   readonly notes: readonly string[];
+  /** What needs a person's attention in a run that succeeded (nothing extracted, every row rejected, header mismatches). */
+  readonly warnings: readonly string[];
   readonly logKey: string | null;
   readonly error: string | null;
 }
@@ -48,23 +50,41 @@ export async function startRun(pool: pg.Pool, run: { runId: string; pipeline: st
 /** Records how a run ended. */
 export async function finishRun(pool: pg.Pool, runId: string, end: {
   logKey: string | null;
-  status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; notes: readonly string[]; error: string | null;
+  status: RunState; stages: readonly StageTiming[]; counts: Record<string, number>; rawObjects: readonly string[]; notes: readonly string[];
+  warnings: readonly string[]; error: string | null;
 }): Promise<RunRecord> {
   const { rows } = await pool.query(
-    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, notes = $6, error = $7, log_key = $8
+    `UPDATE sluice.runs SET status = $2, finished_at = now(), stages = $3, counts = $4, raw_objects = $5, notes = $6, error = $7, log_key = $8, warnings = $9
      WHERE run_id = $1 RETURNING *`,
     // Errors and notes may quote what a server or a file said: secret values are cut out before they are stored.
     [runId, end.status, JSON.stringify(end.stages), end.counts, JSON.stringify(end.rawObjects), JSON.stringify(redactDeep(end.notes)),
-      end.error === null ? null : redact(end.error), end.logKey]);
+      end.error === null ? null : redact(end.error), end.logKey, JSON.stringify(redactDeep(end.warnings))]);
   return toRecord(rows[0]);
 }
 
-/** Marks the earlier attempts of a run key still recorded as running as failed: their process stopped, a new attempt took over. */
+/** Closes the earlier attempts of a run key still recorded as running: their process stopped, a new attempt took over. */
 export async function abandonRuns(pool: pg.Pool, pipeline: string, runKey: string, attempt: number): Promise<void> {
   await pool.query(
-    `UPDATE sluice.runs SET status = 'failed', finished_at = now(), error = $3
+    `UPDATE sluice.runs SET status = 'abandoned', finished_at = now(), error = $3, counts = '{}'
      WHERE pipeline = $1 AND run_key = $2 AND status = 'running'`,
-    [pipeline, runKey, `abandoned: its process stopped before the run ended; attempt ${attempt} took over`]);
+    [pipeline, runKey, `abandoned: its process stopped before the run ended; attempt ${attempt} of run key ${runKey} took over`]);
+}
+
+/**
+ * Closes every run of `pipeline` still recorded as running, except `except`: the caller holds the pipeline's
+ * lock, which a live run holds for its whole length, so such a run's process died. Returns how many were closed.
+ */
+export async function abandonDeadRuns(pool: pg.Pool, pipeline: string, reason: string, except?: string): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE sluice.runs SET status = 'abandoned', finished_at = now(), error = $2, counts = '{}'
+     WHERE pipeline = $1 AND status = 'running' AND run_id IS DISTINCT FROM $3`, [pipeline, `abandoned: ${reason}`, except ?? null]);
+  return rowCount ?? 0;
+}
+
+/** Pipelines with a run recorded as running. */
+export async function pipelinesRunning(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ pipeline: string }>(`SELECT DISTINCT pipeline FROM sluice.runs WHERE status = 'running'`);
+  return rows.map((r) => r.pipeline);
 }
 
 /** Records that a run's failure ends in a skip (its retries ran out and the pipeline says `then: 'skip'`). */
@@ -95,6 +115,7 @@ function toRecord(row: Record<string, unknown>): RunRecord {
     counts: row.counts as RunRecord['counts'],
     rawObjects: row.raw_objects as string[],
     notes: row.notes as string[],
+    warnings: (row.warnings as string[] | undefined) ?? [],
     logKey: row.log_key as string | null,
     error: row.error as string | null,
   };

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AlertSettings } from '../alerts/alert-channel.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
+import { closeDeadRuns } from '../pipeline/close-dead-runs.ts';
 import type { RunEnvironment } from '../pipeline/run-pipeline.ts';
 import { queueName, type RunRequest } from './run-queue.ts';
 
@@ -35,6 +36,8 @@ function semaphore(limit: number) {
  */
 export async function startWorkers(boss: PgBoss, pipelines: readonly Pipeline[], env: RunEnvironment & { readonly alerts: AlertSettings }, log: Logger): Promise<void> {
   const slot = semaphore(concurrencyLimit());
+  const closed = await closeDeadRuns(env.database, 'its process stopped before the run ended; found when workers started', pipelines.map((p) => p.name));
+  if (closed) log.info({ closed }, 'closed runs whose process had died as abandoned');
   for (const pipeline of pipelines) {
     // NOTIFY wakes a worker when a run is queued; the 1 s poll picks up the next queued run once one ends.
     await boss.work<RunRequest>(queueName(pipeline.name), { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {

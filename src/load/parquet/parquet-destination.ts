@@ -1,10 +1,15 @@
-/** `parquet.table()`: loads into the curated zone of the lake only (no Postgres table), with the ledger in sluice's database. */
+/** `parquet.table()`: loads into the curated zone of the lake only (no Postgres table), with the ledger in sluice's database, by the publish protocol. */
 import { z } from 'zod';
 import { parseOptions } from '../../pipeline/parse-options.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 import type { Columns, WriteRow } from '../../transform/columns.ts';
-import type { Destination, Load, LoadContext, LoadResult, RowBatch } from '../destination.ts';
-import { beginLoad, NOTHING_LOADED } from '../load-transaction.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Applied, Destination, Load, LoadContext, RowBatch, Staged, StagedRows } from '../destination.ts';
+import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
 
 const config = z.object({
   columns: z.custom<Columns>((v) => typeof v === 'object' && v !== null && Object.keys(v).length > 0, 'expected at least one column'),
@@ -18,40 +23,65 @@ const config = z.object({
 function table<C extends Columns>(name: string, options: { readonly columns: C }): Destination<WriteRow<C>> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`parquet.table(${JSON.stringify(name)}): expected a snake_case name`);
   const { columns } = parseOptions(`parquet.table(${JSON.stringify(name)})`, config, options);
-  return { kind: 'parquet', columns, describe: () => `parquet curated/${name}/`, open: (ctx) => openLoad(ctx, name, columns) };
+  return {
+    kind: 'parquet', columns, describe: () => `parquet curated/${name}/`, open: (ctx) => openLoad(ctx, name, columns),
+    // The lake is not in the ledger's transaction: the file is staged, the ledger commits naming it, then it is moved into place.
+    commitsWithLedger: false,
+    publish: publishStaged,
+  };
 }
 
 async function openLoad(ctx: LoadContext, name: string, columns: Columns): Promise<Load> {
-  const tx = await beginLoad(ctx);
   const batch = curatedBatch(columns);
   const key = curatedKey(name, ctx.runId, ctx.startedAt);
-  const rollback = async () => {
-    batch.discard();
-    await tx.rollback();
+  const staged = stagedKey(ctx.pipeline, ctx.runId, `${name}.parquet`);
+  let rows = 0;
+  let checked: { dir: string; close(): void } | undefined;
+  return {
+    write: (batch_: RowBatch) => batch.write(batch_.rows),
+    async stage(): Promise<Staged> {
+      // Staged durably in the lake now: after the ledger commits, publishing only moves it.
+      rows = await batch.publish(ctx.lake, staged);
+      batch.discard();
+      if (!ctx.checks) return { superseded: 0, rejects: [] };
+      const view = await duckdbView(ctx, staged);
+      checked = view;
+      return { superseded: 0, rejects: [], rows: view.rows };
+    },
+    async apply(): Promise<Applied> {
+      checked?.close();
+      return { inserted: rows, updated: 0, unchanged: 0, superseded: 0, changes: [`wrote ${key}`], publication: lakePublication(staged, key) };
+    },
+    async abort() {
+      batch.discard();
+      checked?.close();
+      await ctx.lake.delete(staged).catch(() => {});
+    },
+  };
+}
+
+/** The staged Parquet as a DuckDB relation, for checks: copied out of the lake into a temporary file. */
+async function duckdbView(ctx: LoadContext, staged: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
+  const file = path.join(dir, 'staged.parquet');
+  await pipeline(await ctx.lake.get(staged), fs.createWriteStream(file));
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const rows: StagedRows = {
+    engine: 'duckdb',
+    relation: `read_parquet('${file.replaceAll("'", "''")}')`,
+    async query(sql, values) {
+      const reader = await connection.runAndReadAll(sql, values as never);
+      return reader.getRowObjectsJson() as Record<string, unknown>[];
+    },
   };
   return {
-    fresh: tx.fresh,
-    write: (rows: RowBatch) => batch.write(rows.rows),
-    async commit(objects): Promise<LoadResult> {
-      if (!tx.fresh) {
-        await rollback();
-        return NOTHING_LOADED;
-      }
-      let published = false;
-      try {
-        // The file first, then the ledger: a failed commit removes the file again.
-        const inserted = await batch.publish(ctx.lake, key);
-        published = true;
-        await tx.commit(objects, { inserted });
-        batch.discard();
-        return { ...NOTHING_LOADED, inserted, changes: [`wrote ${key}`] };
-      } catch (error) {
-        if (published) await ctx.lake.delete(key).catch(() => {});
-        await rollback();
-        throw error;
-      }
+    dir, rows,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
-    abort: rollback,
   };
 }
 

@@ -37,8 +37,14 @@ export class BinaryBuffer {
   }
 }
 
-/** Encodes one non-null canonical value (its length word and bytes) into `out`. */
-export type ValueEncoder = (out: BinaryBuffer, text: string) => void;
+/**
+ * A column's value on its way to COPY: its canonical text, or a number or boolean already checked for the
+ * column (see `columnCoercer`) whose `String()` is that text.
+ */
+export type CopyValue = string | number | boolean;
+
+/** Encodes one non-null value (its length word and bytes) into `out`. */
+export type ValueEncoder = (out: BinaryBuffer, value: CopyValue) => void;
 
 /** A value binary COPY cannot carry as its text would load: Postgres would refuse that text too. */
 export class BinaryValueError extends Error {
@@ -49,44 +55,46 @@ function refuse(type: string, text: string): never {
   throw new BinaryValueError(`invalid input for type ${type}: "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`);
 }
 
-const int4: ValueEncoder = (out, text) => {
+const int4: ValueEncoder = (out, value) => {
   out.ensure(8);
   out.pos = out.buf.writeInt32BE(4, out.pos);
-  out.pos = out.buf.writeInt32BE(Number(text), out.pos);
+  out.pos = out.buf.writeInt32BE(Number(value), out.pos);
 };
 
 const TWO_32 = 4294967296;
 
-const int8: ValueEncoder = (out, text) => {
+const int8: ValueEncoder = (out, value) => {
   out.ensure(12);
   out.pos = out.buf.writeInt32BE(8, out.pos);
-  if (text.length > 15) {
-    out.pos = out.buf.writeBigInt64BE(BigInt(text), out.pos);
+  // Numbers here are safe integers; text past 15 digits may not be.
+  if (typeof value === 'string' && value.length > 15) {
+    out.pos = out.buf.writeBigInt64BE(BigInt(value), out.pos);
     return;
   }
-  const n = Number(text);
+  const n = Number(value);
   const high = Math.floor(n / TWO_32);
   out.pos = out.buf.writeInt32BE(high, out.pos);
   out.pos = out.buf.writeUInt32BE(n - high * TWO_32, out.pos);
 };
 
-const float8: ValueEncoder = (out, text) => {
+const float8: ValueEncoder = (out, value) => {
   out.ensure(12);
   out.pos = out.buf.writeInt32BE(8, out.pos);
   // The text of -0 is "0": Postgres reads it as 0, and so must this.
-  out.pos = out.buf.writeDoubleBE(Number(text) || 0, out.pos);
+  out.pos = out.buf.writeDoubleBE(Number(value) || 0, out.pos);
 };
 
-const bool: ValueEncoder = (out, text) => {
+const bool: ValueEncoder = (out, value) => {
   out.ensure(5);
   out.pos = out.buf.writeInt32BE(1, out.pos);
-  out.buf[out.pos++] = text === 'true' ? 1 : 0;
+  out.buf[out.pos++] = value === true || value === 'true' ? 1 : 0;
 };
 
 /** UTF-8 bytes after a length word; `prefix` bytes first (jsonb's version byte). */
 function utf8(prefix?: number): ValueEncoder {
   const extra = prefix === undefined ? 0 : 1;
-  return (out, text) => {
+  return (out, value) => {
+    const text = String(value);
     out.ensure(text.length * 3 + 5);
     const start = out.pos;
     out.pos += 4;
@@ -100,16 +108,19 @@ function utf8(prefix?: number): ValueEncoder {
  * numeric as Postgres's numeric_in reads the decimal text: base-10000 digits, the weight of the first, and the
  * display scale (digits after the point, less the exponent).
  */
-const numeric: ValueEncoder = (out, text) => {
+const numeric: ValueEncoder = (out, value) => {
+  const text = String(value);
   let i = 0;
   let negative = false;
   if (text[0] === '-' || text[0] === '+') negative = text[i++] === '-';
-  // The digits are text[i, intEnd) before the point and text[fracStart, end) after it.
+  // The digits are text[intStart, intEnd) before the point and text[fracStart, end) after it.
   const intStart = i;
-  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  let c = text.charCodeAt(i);
+  while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
   const intEnd = i;
-  const fracStart = text[i] === '.' ? ++i : i;
-  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (c === 46) c = text.charCodeAt(++i);
+  const fracStart = i;
+  while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
   const end = i;
   let exponent = 0;
   if (i < text.length) {
@@ -118,31 +129,42 @@ const numeric: ValueEncoder = (out, text) => {
   }
   const before = intEnd - intStart;
   const count = before + end - fracStart;
-  const digitAt = (k: number) => text.charCodeAt(k < before ? intStart + k : fracStart + k - before) - 48;
   // Postgres's limits: 16383 digits after the point, 131072 before it (a weight of 32767).
   const dscale = Math.max(0, end - fracStart - exponent);
   if (dscale > 0x3fff) refuse('numeric', text);
+  // Digit k of the number (0 = its first) is at text[k < before ? intStart + k : fracStart - before + k].
+  const shift = fracStart - before;
   let first = 0;
-  while (first < count && digitAt(first) === 0) first++;
+  while (first < count && text.charCodeAt(first < before ? intStart + first : shift + first) === 48) first++;
   let last = count;
-  while (last > first && digitAt(last - 1) === 0) last--;
-  // The decimal weight of the first significant digit, the base-10000 group it falls in, and its place there.
+  while (last > first && text.charCodeAt(last - 1 < before ? intStart + last - 1 : shift + last - 1) === 48) last--;
+  // The decimal weight of the first significant digit, the base-10000 group it falls in, and where that group starts.
   const dweight = before - 1 - first + exponent;
   const weight = first === last ? 0 : Math.floor(dweight / 4);
   if (weight > 32767 || weight < -32768) refuse('numeric', text);
   const start = first - (3 - (dweight - weight * 4));
   const ndigits = first === last ? 0 : Math.ceil((last - start) / 4);
   out.ensure(12 + ndigits * 2);
-  out.pos = out.buf.writeInt32BE(8 + ndigits * 2, out.pos);
-  out.pos = out.buf.writeInt16BE(ndigits, out.pos);
-  out.pos = out.buf.writeInt16BE(weight, out.pos);
-  out.pos = out.buf.writeUInt16BE(negative && ndigits ? 0x4000 : 0, out.pos);
-  out.pos = out.buf.writeInt16BE(dscale, out.pos);
+  const b = out.buf;
+  let p = out.pos;
+  const length = 8 + ndigits * 2;
+  b[p] = 0; b[p + 1] = 0; b[p + 2] = length >> 8; b[p + 3] = length & 255;
+  b[p + 4] = ndigits >> 8; b[p + 5] = ndigits & 255;
+  b[p + 6] = (weight >> 8) & 255; b[p + 7] = weight & 255;
+  b[p + 8] = negative && ndigits ? 0x40 : 0; b[p + 9] = 0;
+  b[p + 10] = dscale >> 8; b[p + 11] = dscale & 255;
+  p += 12;
   for (let k = start; k < start + ndigits * 4; k += 4) {
     let group = 0;
-    for (let j = k; j < k + 4; j++) group = group * 10 + (j >= first && j < last ? digitAt(j) : 0);
-    out.pos = out.buf.writeInt16BE(group, out.pos);
+    for (let j = k; j < k + 4; j++) {
+      group *= 10;
+      if (j >= first && j < last) group += text.charCodeAt(j < before ? intStart + j : shift + j) - 48;
+    }
+    b[p] = group >> 8;
+    b[p + 1] = group & 255;
+    p += 2;
   }
+  out.pos = p;
 };
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -171,7 +193,8 @@ function dateDays(type: string, text: string): number {
   return civilDays(year, month, day) - EPOCH_DAYS;
 }
 
-const date: ValueEncoder = (out, text) => {
+const date: ValueEncoder = (out, value) => {
+  const text = String(value);
   if (text.length !== 10) refuse('date', text);
   out.ensure(8);
   out.pos = out.buf.writeInt32BE(4, out.pos);
@@ -190,7 +213,8 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1
  * timestamptz as microseconds since 2000-01-01 UTC, from the canonical ISO 8601 text (always with a zone:
  * `toColumnText` adds Z to a zone-less one). Fractions of a microsecond round as Postgres rounds them.
  */
-const timestamptz: ValueEncoder = (out, text) => {
+const timestamptz: ValueEncoder = (out, value) => {
+  const text = String(value);
   const m = TIMESTAMP.exec(text);
   if (!m) refuse('timestamp with time zone', text);
   const [, day, hh = '00', mi = '00', ss = '00', fraction, , sign, zh, zm = '00'] = m;

@@ -11,3 +11,9 @@ export function quoteIdent(name: string): string {
 export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
+
+/** `value` as a Postgres string literal (standard_conforming_strings, Postgres's default since 9.1). */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('a SQL string cannot hold a NUL byte');
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,16 +1,17 @@
-/** `postgres.table()`: COPY into staging (or straight into the table for a plain append), one set-based write, and the ledger, in one transaction. */
+/** `postgres.table()`: COPY into staging (or straight into the table for a plain append) and one set-based write, on the ledger's transaction. */
 
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
 import { parseOptions } from '../../pipeline/parse-options.ts';
-import { CsvRefused, type CsvCopy, type Destination, type Load, type LoadContext, type LoadResult, type RowBatch } from '../destination.ts';
-import { beginLoad, NOTHING_LOADED } from '../load-transaction.ts';
+import type pg from 'pg';
+import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
+import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
 import { CopyWriter } from './copy-writer.ts';
-import { qualified, quoteIdent } from './identifiers.ts';
+import { qualified, quoteIdent, quoteLiteral } from './identifiers.ts';
 import { postgresTableConfig, type PostgresTableConfig, type PostgresTableOptions } from './postgres-config.ts';
 import { prepareTable, formatType } from './table-schema.ts';
-import { applyWriteMode } from './write-modes.ts';
+import { applyWriteMode, resolveDuplicates } from './write-modes.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 
 /**
@@ -32,34 +33,42 @@ function table<C extends Columns>(name: string, options: PostgresTableOptions<C>
     columns,
     table: { schema: config.schema, name },
     describe: () => `postgres ${config.schema}.${name} (${config.write.mode}${keyed.length ? ` on ${keyed.join(', ')}` : ''})`,
+    commitsWithLedger: true,
     open: (ctx) => openLoad(ctx, name, { ...config, columns }),
+    // Only the optional curated copy lives outside the transaction.
+    publish: publishStaged,
   };
 }
 
-/** A plain append needs no staging: COPY into the table is already atomic inside the transaction. */
-function stagingFor(config: PostgresTableConfig): 'none' | 'temp' | 'table' {
+/** A plain append needs no staging: COPY into the table is already atomic inside the transaction. Checks need the rows apart. */
+function stagingFor(config: PostgresTableConfig, checks: boolean): 'none' | 'temp' | 'table' {
   if (config.stageTable) return 'table';
-  return config.write.mode === 'append' && !config.write.loadTimestamp ? 'none' : 'temp';
+  return config.write.mode === 'append' && !config.write.loadTimestamp && !checks ? 'none' : 'temp';
+}
+
+/**
+ * In-batch duplicates are resolved when the rows are staged if checks must see the final rows, if every
+ * duplicate is rejected, or if ON CONFLICT could not notice them (a key-only table: DO NOTHING never raises);
+ * else a merge tries without and resolves only when Postgres reports a repeated key (the fast path).
+ */
+function resolveWhenStaged(config: PostgresTableConfig, checks: boolean): boolean {
+  const write = config.write;
+  if (!('key' in write)) return false;
+  return checks || write.duplicates === 'reject' || write.mode === 'history' || Object.keys(config.columns).every((c) => write.key.includes(c));
 }
 
 async function openLoad(ctx: LoadContext, name: string, config: PostgresTableConfig): Promise<Load> {
-  const tx = await beginLoad(ctx);
-  const { client, fresh } = tx;
+  const { client } = ctx.transaction;
   const target = qualified(config.schema, name);
   const names = Object.keys(config.columns);
-  const staging = stagingFor(config);
+  const staging = stagingFor(config, Boolean(ctx.checks));
   const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? 'pg_temp.sluice_stage' : target;
   const positions = staging === 'temp';
   const sources: string[] = [];
   let copy: CopyWriter | undefined;
   const curated = config.curated ? curatedBatch(config.columns) : undefined;
-  const curatedAt = curatedKey(name, ctx.runId, ctx.startedAt);
   let rows = 0;
-  let changes: string[] = [];
-  const rollback = async () => {
-    curated?.discard();
-    await tx.rollback();
-  };
+  let resolved: Awaited<ReturnType<typeof resolveDuplicates>> | undefined;
   const copyColumns = positions ? [...names, '__source', '__line'] : names;
   /** The COPY that JS-encoded rows stream into: opened on the first write, ended before a raw COPY or the commit. */
   const rowCopy = () => (copy ??= new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN`))));
@@ -71,19 +80,13 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     const index = sources.lastIndexOf(source);
     return index < 0 ? sources.push(source) - 1 : index;
   };
-  try {
-    if (fresh) {
-      changes = await prepareTable(client, name, config);
-      if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
-    }
-  } catch (error) {
-    await rollback();
-    throw error;
-  }
+  const duplicateRejects = (found: readonly { source: number; line: number; key: string }[]) => found.map((d) => ({
+    source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
+  }));
+  const changes = await prepareTable(client, name, config);
+  if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
   return {
-    fresh,
     async write(batch: RowBatch) {
-      if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       rows += batch.rows.length;
       await curated?.write(batch.rows);
       if (!positions) return rowCopy().write(batch.rows);
@@ -94,7 +97,6 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads;
     // the curated copy is written from the rows as they pass.
     copyCsv: ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) || curated ? undefined : async (csv: CsvCopy): Promise<number> => {
-      if (!fresh) throw new Error('this run key was loaded before; nothing may be written');
       await endRowCopy();
       await client.query('SAVEPOINT sluice_object');
       try {
@@ -111,46 +113,45 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         throw new CsvRefused((error as Error).message);
       }
     },
-    async commit(objects): Promise<LoadResult> {
-      if (!fresh) {
-        await rollback();
-        return NOTHING_LOADED;
+    async stage(): Promise<Staged> {
+      await endRowCopy();
+      if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
+        throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
       }
-      let published = false;
-      try {
-        await endRowCopy();
-        if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
-          throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
-        }
-        const mode = staging === 'none'
-          ? { inserted: rows, updated: 0, unchanged: 0, superseded: 0, duplicates: [] }
-          : await applyWriteMode(client, config.write, { target, stage, columns: config.columns, rows });
-        const rejects = mode.duplicates.map((d) => ({
-          source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
-        }));
-        const result = { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, rejects, changes: [...changes] };
-        // The curated Parquet is written before COMMIT: if it fails, nothing is loaded; if COMMIT fails, it is removed.
-        if (curated) {
-          await curated.publish(ctx.lake, curatedAt);
-          published = true;
-          result.changes.push(`wrote ${curatedAt}`);
-        }
-        await tx.commit(objects, { ...result, rejects: rejects.length, changes: changes.length });
-        curated?.discard();
-        return result;
-      } catch (error) {
-        if (published) await ctx.lake.delete(curatedAt).catch(() => {});
-        await rollback();
-        throw error;
-      }
+      const write = config.write;
+      if ('key' in write && resolveWhenStaged(config, Boolean(ctx.checks))) resolved = await resolveDuplicates(client, { target, stage, columns: config.columns, rows }, write.key, write.duplicates, write.orderBy);
+      return { superseded: resolved?.superseded ?? 0, rejects: duplicateRejects(resolved?.duplicates ?? []), rows: ctx.checks ? stagedRows(client, stage, target, names, positions, sources) : undefined };
+    },
+    async apply(): Promise<Applied> {
+      const mode = staging === 'none'
+        ? { inserted: rows, updated: 0, unchanged: 0, superseded: 0, duplicates: [] }
+        : await applyWriteMode(client, config.write, { target, stage, columns: config.columns, rows: rows - (resolved?.removed ?? 0) }, Boolean(resolved));
+            if (!curated) return { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, changes, superseded: mode.superseded };
+      // The curated copy is an external store: staged in the lake now, moved into place after the ledger commits.
+      const key = curatedKey(name, ctx.runId, ctx.startedAt);
+      const staged = stagedKey(ctx.pipeline, ctx.runId, `${name}.parquet`);
+      await curated.publish(ctx.lake, staged);
+      curated.discard();
+      return { inserted: mode.inserted, updated: mode.updated, unchanged: mode.unchanged, superseded: mode.superseded, changes: [...changes, `wrote ${key}`], publication: lakePublication(staged, key) };
     },
     async abort() {
       curated?.discard();
       // A COPY still open holds the connection: a ROLLBACK would queue behind it forever.
       // Dropping the connection instead makes Postgres roll the transaction back.
-      if (copy?.open) tx.drop();
-      else await tx.rollback();
+      if (copy?.open) ctx.transaction.drop();
     },
+  };
+}
+
+/** The staged rows as checks see them: the declared columns, with each row's object name and line when the stage knows them. */
+function stagedRows(client: pg.ClientBase, stage: string, target: string, names: readonly string[], positions: boolean, sources: readonly string[]): StagedRows {
+  const cols = names.map(quoteIdent).join(', ');
+  const source = sources.length ? `(ARRAY[${sources.map(quoteLiteral).join(', ')}]::text[])[__source + 1]` : 'NULL::text';
+  return {
+    engine: 'postgres',
+    relation: positions ? `(SELECT ${cols}, ${source} AS __source, __line::bigint AS __line FROM ${stage})` : `(SELECT ${cols} FROM ${stage})`,
+    target,
+    query: async (sql, values) => (await client.query(sql, values as unknown[])).rows,
   };
 }
 
@@ -168,7 +169,7 @@ function createStage(staging: 'temp' | 'table', stage: string, columns: Columns)
  * marker is null; without one, an unquoted empty field is null except in text columns, where it stays ''.
  */
 function rawCopy(stage: string, csv: CsvCopy, columns: Columns): string {
-  const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  const literal = quoteLiteral;
   const text = csv.columns.filter((c) => columns[c]?.kind === 'text');
   const options = [`FORMAT csv`, `DELIMITER ${literal(csv.delimiter)}`, `QUOTE ${literal(csv.quote)}`,
     ...(csv.nullValue !== undefined ? [`NULL ${literal(csv.nullValue)}`] : text.length ? [`FORCE_NOT_NULL (${text.map(quoteIdent).join(', ')})`] : [])];

@@ -25,8 +25,8 @@ export interface Staged {
 
 const list = (names: readonly string[], prefix = '') => names.map((n) => prefix + quoteIdent(n)).join(', ');
 
-/** Runs the write mode's statements for rows staged in `staged.stage`. */
-export async function applyWriteMode(client: pg.ClientBase, write: WriteConfig, staged: Staged): Promise<ModeResult> {
+/** Runs the write mode's statements for rows staged in `staged.stage`; `resolved`: in-batch duplicates were resolved already. */
+export async function applyWriteMode(client: pg.ClientBase, write: WriteConfig, staged: Staged, resolved = false): Promise<ModeResult> {
   const names = Object.keys(staged.columns);
   const none = { updated: 0, unchanged: 0, superseded: 0, duplicates: [] };
   switch (write.mode) {
@@ -40,6 +40,7 @@ export async function applyWriteMode(client: pg.ClientBase, write: WriteConfig, 
       return { ...none, inserted: await insertFromStage(client, staged, names, write.loadTimestamp) };
     }
     case 'merge': {
+      if (resolved) return { ...(await merge(client, staged, names, write.key)), superseded: 0, duplicates: [] };
       await client.query('SAVEPOINT sluice_merge');
       try {
         return { ...(await merge(client, staged, names, write.key)), superseded: 0, duplicates: [] };
@@ -53,7 +54,7 @@ export async function applyWriteMode(client: pg.ClientBase, write: WriteConfig, 
       return { ...merged, superseded: dedup.superseded, duplicates: dedup.duplicates };
     }
     case 'history': {
-      const dedup = await resolveDuplicates(client, staged, write.key, write.duplicates, write.orderBy);
+      const dedup = resolved ? { removed: 0, superseded: 0, duplicates: [] } : await resolveDuplicates(client, staged, write.key, write.duplicates, write.orderBy);
       const versions = await history(client, staged, names, write.key, staged.rows - dedup.removed);
       return { ...versions, superseded: dedup.superseded, duplicates: dedup.duplicates };
     }
@@ -102,8 +103,9 @@ async function history(client: pg.ClientBase, staged: Staged, names: string[], k
  * Keeps one row per key (the last by `orderBy`, then file order), or removes every row of a repeated key.
  * File order: by object, then line; rows a raw COPY loaded have no line, and their order is their place in the
  * stage (ctid), which is append order in a temporary table that nothing has updated or deleted from yet.
+ * Returns the rows removed, those superseded (policy 'last') and those quarantined (policy 'reject').
  */
-async function resolveDuplicates(client: pg.ClientBase, staged: Staged, key: readonly string[], policy: 'last' | 'reject', orderBy?: string) {
+export async function resolveDuplicates(client: pg.ClientBase, staged: Staged, key: readonly string[], policy: 'last' | 'reject', orderBy?: string) {
   const keyList = list(key);
   const sql = policy === 'last'
     ? `DELETE FROM ${staged.stage} WHERE ctid = ANY(ARRAY(
