@@ -24,7 +24,7 @@ const SMTP_CANARY = 'smtp-pass-Canary-41d2';
 
 // CloudFormation JSON, read loosely: the assertions say what each part must be.
 type Json = Record<string, any>;
-const state = {} as { template: Template; json: Json; stdout: string; assemblyDir: string; copy: Template; copyJson: Json; copyAssembly: string };
+const state = {} as { template: Template; json: Json; stdout: string; assemblyDir: string; copy: Template; copyJson: Json; copyAssembly: string; copyDir: string };
 
 const ofType = (json: Json, type: string) => Object.entries(json.Resources as Record<string, Json>).filter(([, r]) => r.Type === type);
 const only = (json: Json, type: string) => {
@@ -62,6 +62,7 @@ export default defineConfig({
   state.copyJson = JSON.parse(fs.readFileSync(copy.templateFile, 'utf8')) as Json;
   state.copy = Template.fromJSON(state.copyJson);
   state.copyAssembly = copy.assemblyDir;
+  state.copyDir = copyDir;
 });
 
 describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
@@ -103,7 +104,7 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
     assert.equal(fs.readFileSync(path.join(state.assemblyDir, asset, 'project/sluice.config.ts'), 'utf8'), fs.readFileSync(path.join(EXAMPLE, 'sluice.config.ts'), 'utf8'));
   });
 
-  it('turns storage-class and delete rules into the bucket\'s own lifecycle rules, the same ages and zones', () => {
+  it('turns storage-class and delete rules into the bucket\'s own lifecycle rules, the same ages and zones', async () => {
     const [, bucket] = only(state.copyJson, 'AWS::S3::Bucket');
     assert.deepEqual(bucket.Properties.LifecycleConfiguration.Rules, [
       { Id: 'raw-to-standard_ia-after-30-days', Prefix: 'raw/', Status: 'Enabled', Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] },
@@ -112,6 +113,9 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
       { Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' },
     ]);
     assert.deepEqual(bucket.Properties.VersioningConfiguration, { Status: 'Enabled' });
+    // Deployed, sluice applies only the rules S3 cannot (archive); on a laptop, all of them.
+    assert.deepEqual((await openProject(state.copyDir, { SLUICE_LIFECYCLE_BY_BUCKET: '1' })).lifecycle, [{ zone: 'curated', olderThanDays: 400, action: 'archive' }]);
+    assert.equal((await openProject(state.copyDir, {})).lifecycle.length, 3);
     assert.throws(() => bucketLifecycle([{ zone: 'raw', olderThanDays: 7, action: { storageClass: 'STANDARD_IA' } }], ''), /after 30 days at the earliest/);
   });
 
@@ -219,6 +223,7 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
     for (const c of [...byName('start'), ...byName('worker')]) {
       const env = Object.fromEntries((c.Environment as Json[]).map((e) => [e.Name, e.Value]));
       assert.equal(env.SLUICE_SECRETS, 'aws-secrets-manager:sluice-api-to-parquet/');
+      assert.equal(env.SLUICE_LIFECYCLE_BY_BUCKET, '1', 'the scheduler leaves storage classes and deletes to the bucket');
       assert.equal(env.WEATHER_API, 'https://weather.example.com');
       assert.deepEqual(env.SLUICE_LAKE, { 'Fn::Join': ['', ['s3://', { Ref: only(state.json, 'AWS::S3::Bucket')[0] }]] });
       assert.deepEqual(env.SLUICE_DATABASE_SECRET, { Ref: only(state.json, 'AWS::SecretsManager::SecretTargetAttachment')[0] });

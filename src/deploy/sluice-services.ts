@@ -47,6 +47,8 @@ export function sluiceServices(stack: Stack, input: ServicesInput) {
     SLUICE_DATABASE_SECRET: input.databaseSecret.secretArn,
     AWS_REGION: stack.region,
     SLUICE_STACK: input.stackName,
+    // The bucket's lifecycle configuration does storage classes and deletes (see bucket-lifecycle.ts).
+    SLUICE_LIFECYCLE_BY_BUCKET: '1',
   };
   // The pipelines' secrets (and SLUICE_SMTP_URL for email alerts): created by the user, granted by name. The
   // six-character suffix is the one Secrets Manager adds to every secret's ARN.

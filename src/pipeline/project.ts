@@ -74,7 +74,8 @@ export async function openProject(dir: string, env: NodeJS.ProcessEnv = process.
     stateDir: path.resolve(projectDir, config.database.embeddedDir),
     databaseUrl,
     lake: lake.startsWith('s3://') ? lake : path.resolve(projectDir, lake),
-    lifecycle: config.lifecycle,
+    // Set by `sluice deploy aws`: the bucket applies storage-class and delete rules itself; sluice only archives.
+    lifecycle: env.SLUICE_LIFECYCLE_BY_BUCKET === '1' ? config.lifecycle.filter((r) => r.action === 'archive') : config.lifecycle,
     alerts: {
       smtpUrl,
       from: env.SLUICE_MAIL_FROM || config.alerts.from || 'sluice <sluice@localhost>',
