@@ -9,7 +9,7 @@ export function sqlPage(csrf: string): Html {
 <textarea name="sql" placeholder="select * from sluice.runs order by queued_at desc limit 10"></textarea>
 <label><input type="checkbox" name="lake" value="1"> the lake's curated Parquet (DuckDB)</label>
 <button type="button" hx-post="/sql" hx-include="closest form" hx-target="#result">Run</button> <button type="submit">CSV</button>
-<span class="muted">read-only · 10 s timeout · 1,000 rows</span>
+<span class="muted">one read-only statement · stopped at 10 s · 1,000 rows</span>
 </form>
 <div id="result"></div>`;
 }
