@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { columnCoercer } from './column-coercer.ts';
+import { fromColumnText, toColumnText } from './coerce.ts';
+import { col, type Column } from './columns.ts';
+
+const COLUMNS: Record<string, Column> = {
+  double: col.double(), numeric: col.numeric(), numeric_10_2: col.numeric(10, 2), integer: col.integer(), bigint: col.bigint(),
+  boolean: col.boolean(), date: col.date({ nullable: false }), date_dmy: col.date({ format: 'DD/MM/YYYY' }), text: col.text({ nullable: false }),
+  varchar: col.text({ maxLength: 3 }), jsonb: col.jsonb(), timestamptz: col.timestamptz(), comma: col.double({ decimal: ',' }),
+};
+
+/** Values transforms return and text files hold, including every edge the fast cases must leave to the general path. */
+const VALUES: unknown[] = [null, undefined, '', ' ', 0, -0, 1, -1, 1.5, -2.25, 0.1 + 0.2, 1e21, 1e-7, 5e-324, 1e308, NaN, Infinity, -Infinity,
+  2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53 - 1, 2 ** 53, -(2 ** 53 - 1), 123456789012345, 1234567890123456, 10n, true, false,
+  '0', '-0', '+0', '1', '-1', '+7', '007', ' 42 ', '1.5', '-1.50', '.5', '5.', '1e3', '1E-3', '1e999', '-1e999', '1,5', '1.234,5', 'abc', '0x10',
+  '2147483647', '2147483648', '-2147483648', '-2147483649', '123456789012345', '1234567890123456', '9223372036854775807', '9223372036854775808',
+  '2024-01-01', '2024-02-29', '2023-02-29', '2024-13-01', '2024-00-10', '2024-01-32', '0000-01-01', ' 2024-01-01', '2024-1-01', '20240101',
+  '2024-01-01T10:00:00Z', '31/12/2024', 'true', 'f', 'YES', 'x', 'abcd', 'ab\0c', 'ünï', '{"a":1}', '[1,2]', 'null', { a: 1 }, [1],
+  new Date(Date.UTC(2024, 0, 1)), new Date(NaN), 'é😀'];
+
+function outcome(f: () => unknown): unknown {
+  try {
+    return { value: f() };
+  } catch (error) {
+    return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+  }
+}
+
+describe('compiled column coercers', () => {
+  for (const [name, column] of Object.entries(COLUMNS)) {
+    it(`give ${name} the results and errors of toColumnText and fromColumnText`, () => {
+      const coercer = columnCoercer(column);
+      for (const value of VALUES) {
+        const expected = outcome(() => toColumnText(column, value)) as { value?: unknown };
+        const actual = outcome(() => coercer.toValue(value)) as { value?: unknown };
+        // A checked number or boolean may come back as itself: its text is what toColumnText gives.
+        if ('value' in actual && actual.value !== null && typeof actual.value !== 'string') actual.value = String(actual.value);
+        assert.deepEqual(actual, expected, `toValue(${String(value)})`);
+        if (typeof value !== 'string') continue;
+        const read = outcome(() => fromColumnText(column, value)) as { value?: unknown };
+        const fast = outcome(() => coercer.fromText(value)) as { value?: unknown };
+        assert.deepEqual(fast, read, `fromText(${JSON.stringify(value)})`);
+        if ('value' in read && typeof read.value === 'number') assert.ok(Object.is(fast.value, read.value), `fromText(${JSON.stringify(value)}) keeps the sign of 0`);
+      }
+    });
+  }
+});

@@ -1,0 +1,86 @@
+/**
+ * Coercion compiled once per column: exactly `toColumnText` and `fromColumnText`, with the common cases of a
+ * load (finite numbers, ISO dates, plain text, decimal text) decided without the general path. Anything else
+ * goes to the general path, so results and error messages are the same by construction.
+ */
+import { fromColumnText, toColumnText } from './coerce.ts';
+import type { Column } from './columns.ts';
+
+/** A value for COPY: canonical text, or a number or boolean checked for its column whose `String()` is that text. */
+export type ColumnValue = string | number | boolean | null;
+
+/** One column's coercions. */
+export interface ColumnCoercer {
+  /** `toColumnText(column, value)`, except that a checked number or boolean may come back as itself. */
+  readonly toValue: (value: unknown) => ColumnValue;
+  /** `fromColumnText(column, raw)`. */
+  readonly fromText: (raw: string) => unknown;
+}
+
+// The same patterns as coerce.ts's; a value that does not match goes the general way, which decides.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+const INT32 = 2 ** 31;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** True for `YYYY-MM-DD` naming a real day, as coerce.ts's date() accepts it (untrimmed: spaces go the general way). */
+function isIsoDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigit(s.charCodeAt(i))) return false;
+  const year = Number(s.slice(0, 4));
+  const month = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
+  const day = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= MONTH_DAYS[month - 1]! + (leap ? 1 : 0);
+}
+
+/** Compiles the coercions of `column`. */
+export function columnCoercer(column: Column): ColumnCoercer {
+  const general = (value: unknown) => toColumnText(column, value);
+  const read = (raw: string) => fromColumnText(column, raw);
+  const plain = !column.decimal && !column.thousands;
+  switch (column.kind) {
+    case 'double':
+      return {
+        toValue: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : general(v)),
+        // fromColumnText reads Number(String(Number(raw))): Number(raw), finite, with -0 read as 0.
+        fromText: plain ? (raw) => {
+          const n = DECIMAL.test(raw) ? Number(raw) : NaN;
+          return Number.isFinite(n) ? n || 0 : read(raw);
+        } : read,
+      };
+    case 'numeric':
+      return {
+        // String() of a finite number is always decimal text; a declared precision needs the general check.
+        toValue: column.precision ? general : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : general(v)),
+        fromText: plain && !column.precision ? (raw) => (DECIMAL.test(raw) ? Number(raw) : read(raw)) : read,
+      };
+    case 'integer':
+      return {
+        toValue: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -INT32 && v < INT32 ? v || 0 : general(v)),
+        fromText: plain ? (raw) => (raw.length <= 10 && INTEGER.test(raw) && Math.abs(Number(raw)) < INT32 ? Number(raw) || 0 : read(raw)) : read,
+      };
+    case 'bigint':
+      return {
+        toValue: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v || 0 : general(v)),
+        fromText: plain ? (raw) => (raw.length <= 15 && INTEGER.test(raw) ? Number(raw) || 0 : read(raw)) : read,
+      };
+    case 'boolean':
+      return { toValue: (v) => (typeof v === 'boolean' ? v : general(v)), fromText: read };
+    case 'date':
+      return column.format ? { toValue: general, fromText: read } : {
+        toValue: (v) => (typeof v === 'string' && isIsoDate(v) ? v : general(v)),
+        fromText: (raw) => (isIsoDate(raw) ? raw : read(raw)),
+      };
+    case 'text':
+      return column.maxLength ? { toValue: general, fromText: read } : {
+        toValue: (v) => (typeof v === 'string' && !v.includes('\0') ? v : general(v)),
+        fromText: (raw) => (raw.includes('\0') ? read(raw) : raw),
+      };
+    default:
+      return { toValue: general, fromText: read };
+  }
+}
