@@ -47,23 +47,26 @@ describe('AWS Secrets Manager provider', () => {
       'app/CANARY': CANARY,
       'rds/credentials': JSON.stringify({ username: 'sluice', password: DB_PASSWORD, host: 'db.abc.eu-west-1.rds.amazonaws.com', port: 5432, dbname: 'sluice', engine: 'postgres' }),
       'rds/not-json': 'plain',
-    }, { deny: ['app/DENIED'], broken: ['app/BROKEN'] });
+    }, { deny: ['app/DENIED', 'denied/WEATHER_API_KEY'], broken: ['app/BROKEN'] });
   });
   after(() => sm.close());
   const options = () => ({ endpoint: sm.endpoint, region: 'eu-west-1', credentials: dummy });
 
-  it('reads secrets with signed GetSecretValue calls, a missing one as undefined, and hides every value read', async () => {
+  it('reads secrets with signed GetSecretValue calls, a missing one reported by name, and hides every value read', async () => {
     const values = await readSecretsManager(['app/CANARY', 'app/MISSING'], options());
-    assert.deepEqual([...values], [['app/CANARY', CANARY], ['app/MISSING', undefined]]);
+    assert.deepEqual([...values], [['app/CANARY', { value: CANARY }], ['app/MISSING', { unreadable: 'AWS Secrets Manager has no secret app/MISSING' }]]);
     const mine = sm.calls.filter((c) => c.secretId.startsWith('app/'));
     assert.deepEqual(mine.map((c) => c.target), ['secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue']);
     for (const c of mine) assert.match(c.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDTESTTEST\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/);
     assert.equal(redact(`the key was ${CANARY}.`), 'the key was ***.', 'a value read is redacted from then on');
   });
 
-  it('classifies failures: access denied is terminal, a 500 retryable, and neither error holds a value', async () => {
-    await assert.rejects(readSecretsManager(['app/DENIED'], options()), (e: unknown) =>
-      e instanceof TerminalError && /reading secret app\/DENIED failed: AccessDeniedException \(HTTP 400\)/.test(e.message));
+  it('reports a denied secret by name without failing the others, and throws on a 500 after the SDK retried', async () => {
+    const values = await readSecretsManager(['app/CANARY', 'app/DENIED'], options());
+    assert.deepEqual(values.get('app/CANARY'), { value: CANARY });
+    assert.deepEqual(values.get('app/DENIED'), {
+      unreadable: 'AWS Secrets Manager: reading secret app/DENIED failed: AccessDeniedException (HTTP 400): it does not exist, or this role may not read it',
+    });
     await assert.rejects(readSecretsManager(['app/CANARY', 'app/BROKEN'], options()), (e: unknown) =>
       e instanceof RetryableError && /app\/BROKEN failed: InternalServiceError \(HTTP 500\)/.test(e.message) && !e.message.includes(CANARY));
     assert.ok(sm.calls.filter((c) => c.secretId === 'app/BROKEN').length >= 2, 'the SDK retried the 500 before giving up');
@@ -77,7 +80,7 @@ describe('AWS Secrets Manager provider', () => {
     assert.equal(url.searchParams.get('sslmode'), 'verify-full');
     assert.equal(url.searchParams.get('sslrootcert'), '/etc/ssl/certs/rds-global-bundle.pem');
     assert.ok(!redact(url.toString()).includes(DB_PASSWORD));
-    await assert.rejects(databaseUrlFromSecret('rds/missing', '/ca.pem', options()), /the database secret rds\/missing does not exist/);
+    await assert.rejects(databaseUrlFromSecret('rds/missing', '/ca.pem', options()), /the database secret: AWS Secrets Manager has no secret rds\/missing/);
     await assert.rejects(databaseUrlFromSecret('rds/not-json', '/ca.pem', options()), (e: unknown) => e instanceof TerminalError && /is not JSON/.test((e as Error).message) && !(e as Error).message.includes('plain'));
   });
 
@@ -117,7 +120,10 @@ describe('AWS Secrets Manager provider', () => {
         const out = await sluiceAsync(['run', 'weather', '--project', project, '--json', '--param', `api=${fixture.base}`], env('other-prefix/'));
         const result = JSON.parse(out.stdout) as { status: string; error: string };
         assert.equal(result.status, 'failed');
-        assert.match(result.error, /secret WEATHER_API_KEY is not set: .*or create other-prefix\/WEATHER_API_KEY in AWS Secrets Manager/);
+        assert.match(result.error, /secret WEATHER_API_KEY is not set: .*or create other-prefix\/WEATHER_API_KEY in AWS Secrets Manager \(AWS Secrets Manager has no secret other-prefix\/WEATHER_API_KEY\)/);
+        const denied = JSON.parse((await sluiceAsync(['run', 'weather', '--project', project, '--json', '--param', `api=${fixture.base}`], env('denied/'))).stdout) as { status: string; error: string };
+        assert.equal(denied.status, 'failed');
+        assert.match(denied.error, /or create denied\/WEATHER_API_KEY in AWS Secrets Manager \(.*AccessDeniedException \(HTTP 400\): it does not exist, or this role may not read it\)/);
         assert.equal(fixture.state.requests, 0, 'the API was never called without its key');
       } finally {
         await fixture.close();

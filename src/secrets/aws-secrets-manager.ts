@@ -14,12 +14,16 @@ function client(options: SecretsManagerOptions): SecretsManagerClient {
   return new SecretsManagerClient({ region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', endpoint: options.endpoint, credentials: options.credentials });
 }
 
+/** One secret's outcome: its value, or why it could not be read (it does not exist, or the role may not read it). */
+export type SecretRead = { readonly value: string } | { readonly unreadable: string };
+
 /**
- * Reads each secret id; a secret that does not exist maps to `undefined` (the error comes when it is used).
- * Every value read is registered for redaction before it is returned. Other failures (access denied, no
- * network) throw, naming the secret id and never a value.
+ * Reads each secret id. A secret that does not exist or may not be read is reported by id, not thrown: Secrets
+ * Manager answers AccessDenied for a name the role is not granted, and one pipeline's missing secret must not stop
+ * the others. Failures that may pass (throttling, 5xx, no network, after the SDK's own retries) throw. Every value
+ * read is registered for redaction before it is returned; no message ever holds a value.
  */
-export async function readSecretsManager(ids: readonly string[], options: SecretsManagerOptions = {}): Promise<Map<string, string | undefined>> {
+export async function readSecretsManager(ids: readonly string[], options: SecretsManagerOptions = {}): Promise<Map<string, SecretRead>> {
   const sm = client(options);
   try {
     const entries = await Promise.all(ids.map(async (id) => [id, await readOne(sm, id)] as const));
@@ -29,18 +33,20 @@ export async function readSecretsManager(ids: readonly string[], options: Secret
   }
 }
 
-async function readOne(sm: SecretsManagerClient, id: string): Promise<string | undefined> {
+async function readOne(sm: SecretsManagerClient, id: string): Promise<SecretRead> {
   try {
     const answer = await sm.send(new GetSecretValueCommand({ SecretId: id }));
     const value = answer.SecretString ?? (answer.SecretBinary ? Buffer.from(answer.SecretBinary).toString('utf8') : undefined);
+    if (value === undefined) return { unreadable: `secret ${id} has no value` };
     registerSecret(value);
-    return value;
+    return { value };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    const e = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+    if (error instanceof ResourceNotFoundException) return { unreadable: `AWS Secrets Manager has no secret ${id}` };
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     const message = `AWS Secrets Manager: reading secret ${id} failed: ${e.name}${status ? ` (HTTP ${status})` : ''}`;
-    throw status !== undefined && status < 500 && status !== 429 ? new TerminalError(message) : new RetryableError(message);
+    if (status !== undefined && status < 500 && status !== 429) return { unreadable: `${message}: it does not exist, or this role may not read it` };
+    throw new RetryableError(message);
   }
 }
 
@@ -58,8 +64,9 @@ interface RdsSecret {
  * `sslrootcert`: the connection is encrypted and the server's certificate and host name are checked.
  */
 export async function databaseUrlFromSecret(id: string, caFile: string, options: SecretsManagerOptions = {}): Promise<string> {
-  const value = (await readSecretsManager([id], options)).get(id);
-  if (value === undefined) throw new TerminalError(`AWS Secrets Manager: the database secret ${id} does not exist`);
+  const read = (await readSecretsManager([id], options)).get(id)!;
+  if (!('value' in read)) throw new TerminalError(`the database secret: ${read.unreadable}`);
+  const value = read.value;
   let parsed: Partial<RdsSecret>;
   try {
     parsed = JSON.parse(value) as Partial<RdsSecret>;

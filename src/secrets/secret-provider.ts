@@ -3,6 +3,7 @@
  * `secrets` in sluice.config.ts), e.g. `aws-secrets-manager:sluice/weather/` reads secret NAME as `sluice/weather/NAME`.
  */
 import { TerminalError } from '../extract/errors.ts';
+import type { SecretRead } from './aws-secrets-manager.ts';
 import { findSecretNames } from './secret-names.ts';
 
 /** Secrets sluice itself reads through the provider when they are not in the environment. */
@@ -11,7 +12,7 @@ export const SLUICE_SECRET_NAMES = ['SLUICE_SMTP_URL'] as const;
 interface Provided {
   readonly from: string;
   readonly prefix: string;
-  readonly values: ReadonlyMap<string, string | undefined>;
+  readonly values: ReadonlyMap<string, SecretRead>;
 }
 
 // One provider per process, like the environment it stands beside: set once when the project is opened.
@@ -34,20 +35,22 @@ export async function useSecretProvider(setting: string | undefined, projectDir:
   const { readSecretsManager } = await import('./aws-secrets-manager.ts');
   const names = [...new Set([...findSecretNames(projectDir), ...SLUICE_SECRET_NAMES])];
   const read = await readSecretsManager(names.map((n) => prefix + n));
-  state.provided = { from: 'AWS Secrets Manager', prefix, values: new Map(names.map((n) => [n, read.get(prefix + n)])) };
+  state.provided = { from: 'AWS Secrets Manager', prefix, values: new Map(names.map((n) => [n, read.get(prefix + n)!])) };
 }
 
-/** The provider's value for `name`, or undefined (no provider, or it has no such secret). */
+/** The provider's value for `name`, or undefined (no provider, or it could not read that secret). */
 export function providedSecret(name: string): string | undefined {
-  return state.provided?.values.get(name);
+  const read = state.provided?.values.get(name);
+  return read && 'value' in read ? read.value : undefined;
 }
 
 /** What to tell a user whose secret `name` was found nowhere, about the provider (empty when none is set). */
 export function providerHint(name: string): string {
   const provided = state.provided;
   if (!provided) return '';
-  return provided.values.has(name) ? `, or create ${provided.prefix}${name} in ${provided.from}`
-    : ` (it was not read from ${provided.from}: sluice reads the names written as secret('NAME') in pipelines/ and sluice.config.ts, so write this one literally)`;
+  const read = provided.values.get(name);
+  if (!read) return ` (it was not read from ${provided.from}: sluice reads the names written as secret('NAME') in pipelines/ and sluice.config.ts, so write this one literally)`;
+  return `, or create ${provided.prefix}${name} in ${provided.from}${'unreadable' in read ? ` (${read.unreadable})` : ''}`;
 }
 
 /** Where the RDS CA bundle is in sluice's image (`sluice deploy aws` puts it there). */
