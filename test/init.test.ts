@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { freshDatabase, query, sluice, tempDir } from './helpers.ts';
@@ -9,6 +10,9 @@ describe('sluice init', () => {
     const init = sluice(['init', dir]);
     assert.equal(init.status, 0, init.stderr);
     assert.match(init.stdout, /npx sluice run orders --project/);
+    // Pipelines are ES modules that editors check with the settings Node runs them with.
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).type, 'module');
+    assert.match(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'), /"allowImportingTsExtensions": true/);
     const url = await freshDatabase();
     const json = JSON.parse(sluice(['run', 'orders', '--project', dir, '--json'], { DATABASE_URL: url }).stdout);
     assert.equal(json.status, 'succeeded');
