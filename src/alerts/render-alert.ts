@@ -2,6 +2,7 @@
 import type { RunResult } from '../pipeline/run-pipeline.ts';
 import type { AlertEvent, AlertMessage, AlertSettings } from './alert-channel.ts';
 import { redact, redactDeep } from '../secrets/redact.ts';
+import { describeChecks } from '../check/describe-checks.ts';
 
 const STATUS_WORD: Readonly<Record<string, string>> = { succeeded: 'Success', failed: 'Failure', skipped: 'Skipped' };
 
@@ -20,6 +21,10 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
     `Rows: extracted ${c.extracted} = loaded ${c.loaded} + rejected ${c.rejected} + filtered ${c.filtered}; inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}`,
   ];
   if (run.error) lines.push(`Error: ${run.error}`);
+  if (run.checks?.length) {
+    const checks = describeChecks(run.checks);
+    lines.push(`Checks: ${checks.summary}`, ...checks.lines.map((l) => `  ${l}`));
+  }
   if (run.rejects.key) {
     lines.push(`Rejects: ${c.rejected} row(s)${run.rejects.objects ? ` and ${run.rejects.objects} file(s)` : ''} quarantined in ${run.rejects.key}`);
     for (const r of run.rejects.first.slice(0, 5)) lines.push(`  ${r.source} line ${r.line}: ${r.reason}`);
@@ -36,6 +41,7 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
       date: when.slice(0, 10), runId: run.runId,
     },
     text: redact(lines.join('\n') + '\n'),
-    details: redactDeep({ pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error, url: link ?? null }),
+    details: redactDeep({ pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error,
+      checks: (run.checks ?? []).map(({ samples: _, ...r }) => r), url: link ?? null }),
   };
 }

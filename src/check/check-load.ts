@@ -3,9 +3,10 @@ import type pg from 'pg';
 import type { Columns } from '../transform/columns.ts';
 import type { Check } from './check-config.ts';
 import { ChecksFailed } from './checks-failed.ts';
+import { first } from './describe-checks.ts';
 import { previousLoadRows } from './previous-load-rows.ts';
 import { runChecks, type CheckResult } from './run-checks.ts';
-import type { StagedRows } from './staged-rows.ts';
+import type { StagedRows } from '../load/destination.ts';
 
 /** What the step needs of the run. */
 export interface CheckLoadContext {
@@ -23,4 +24,9 @@ export async function checkLoad(checks: readonly Check[], rows: StagedRows | und
   const results = await runChecks(checks, rows, { columns: context.columns, previousRows, pool: context.pool });
   if (results.some((r) => r.status === 'failed')) throw new ChecksFailed(results, checks);
   return results;
+}
+
+/** The run's warnings from checks that warned: `check "low <= high" warned: 2 of 300 rows ... (first: ...)`. */
+export function checkWarnings(results: readonly CheckResult[]): string[] {
+  return results.filter((r) => r.status === 'warned').map((r) => `check "${r.name}" warned: ${r.message}${first(r)}`);
 }

@@ -10,7 +10,7 @@ import { parseChecks, type CheckDeclaration } from './check-config.ts';
 import { recordCheckResults, runCheckResults, checkHistory } from './check-results.ts';
 import { ChecksFailed } from './checks-failed.ts';
 import { runChecks, type CheckResult } from './run-checks.ts';
-import type { StagedRows } from './staged-rows.ts';
+import type { StagedRows } from '../load/destination.ts';
 import { openDatabase, type Database } from '../database/database.ts';
 
 const COLUMNS = {

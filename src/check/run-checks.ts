@@ -8,7 +8,7 @@ import { qualified, quoteIdent } from '../load/postgres/identifiers.ts';
 import type { Columns } from '../transform/columns.ts';
 import { durationMs, type Check, type CheckKind } from './check-config.ts';
 import { customSql, duplicateJoin, duplicatesQuery, keyOf, params, rowCondition, staged as col, type Params } from './check-sql.ts';
-import type { StagedRows } from './staged-rows.ts';
+import type { StagedRows } from '../load/destination.ts';
 
 /** How a check ended: the one list of them. */
 export const CHECK_STATUSES = Object.freeze(['passed', 'warned', 'failed'] as const);

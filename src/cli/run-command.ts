@@ -7,6 +7,7 @@ import { DefinitionError } from '../pipeline/parse-options.ts';
 import { withContext } from './context.ts';
 import { progressReporter } from './progress.ts';
 import { number, seconds } from './format.ts';
+import { describeChecks } from '../check/describe-checks.ts';
 
 interface Options {
   readonly project: string;
@@ -45,7 +46,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
   process.exitCode = result.status === 'succeeded' ? 0 : 1;
 }
 
-/** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract, plus `warnings`). */
+/** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract, plus `warnings` and `checks`). */
 export function contractJson(result: RunResult) {
   const { extracted, loaded, rejected, filtered, inserted, updated, unchanged } = result.counts;
   return {
@@ -57,6 +58,7 @@ export function contractJson(result: RunResult) {
     durationMs: result.durationMs,
     error: result.error,
     warnings: result.warnings,
+    checks: result.checks,
   };
 }
 
@@ -77,6 +79,8 @@ function summary(result: RunResult & { readonly alerts: readonly SentAlert[] }, 
     const more = c.rejected + result.rejects.objects - Math.min(5, result.rejects.first.length);
     if (more > 0) lines.push(`           ... and ${number(more)} more`);
   }
+  // Each warned check is a warning below, a failed one the error: here, how they all went.
+  if (result.checks.length) lines.push(`  checks   ${describeChecks(result.checks).summary}`);
   for (const warning of result.warnings) lines.push(`  warning  ${warning}`);
   for (const note of result.notes) lines.push(`  note     ${note}`);
   for (const a of result.alerts) lines.push(`  alert    ${a.event} to ${a.channel}: ${a.status}${a.error ? ` (${a.error})` : ''}`);

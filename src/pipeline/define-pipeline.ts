@@ -6,6 +6,7 @@ import type { TransformFn } from '../transform/transform-batch.ts';
 import { parseOptions } from './parse-options.ts';
 import type { AlertRule } from '../alerts/alert-channel.ts';
 import type { Trigger } from '../schedule/triggers.ts';
+import { parseChecks, type Check, type CheckDeclaration } from '../check/check-config.ts';
 
 type Params = Readonly<Record<string, string>>;
 
@@ -46,6 +47,8 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly logsPrefix?: string;
   /** Charts of the loaded data shown on the pipeline's dashboard page. */
   readonly dashboards?: readonly ChartSpec[];
+  /** Data-quality checks over each load's rows, before COMMIT; blocking unless `warn: true` (docs/checks.md). */
+  readonly checks?: readonly CheckDeclaration<keyof Out & string>[];
 }
 
 /** How a failed run is tried again. */
@@ -95,6 +98,7 @@ export interface Pipeline {
   readonly strict: boolean;
   readonly logsPrefix: string;
   readonly dashboards: readonly ChartSpec[];
+  readonly checks: readonly Check[];
 }
 
 const alertRule = z.custom<AlertRule>((v) => typeof (v as AlertRule)?.channel?.send === 'function', 'expected an alert such as email({ to }) or webhook({ url })');
@@ -126,6 +130,7 @@ const definitionSchema = z.object({
     title: z.string().min(1), table: z.string().min(1), schema: z.string().optional(), x: z.string().min(1),
     y: z.array(z.string().min(1)).min(1), group: z.string().optional(), groups: z.array(z.string()).optional(),
   }).strict()).default([]),
+  checks: z.array(z.unknown()).default([]),
 }).strict();
 
 /**
@@ -147,7 +152,8 @@ export function definePipeline<In, Out, P extends Params = Params>(definition: P
     if (!isSource(made)) throw new Error(`pipeline "${checked.name}": source(params) did not return a source`);
     return made;
   };
-  return Object.freeze({ ...checked, source: make, [PIPELINE]: true });
+  const checks = parseChecks(`pipeline${name}`, checked.checks, checked.destination.columns);
+  return Object.freeze({ ...checked, checks, source: make, [PIPELINE]: true });
 }
 
 const PIPELINE = Symbol.for('sluice.pipeline');

@@ -16,6 +16,10 @@ import { attemptOutcome, failedOutcome, type Outcome } from './run-outcome.ts';
 import { stageTimer } from './stage-timer.ts';
 import { transformAndLoad, type Progress } from './transform-and-load.ts';
 import { loadWarnings, StrictError, validateLoad } from './validate-load.ts';
+import { checkWarnings } from '../check/check-load.ts';
+import { recordCheckResults } from '../check/check-results.ts';
+import { ChecksFailed } from '../check/checks-failed.ts';
+import type { CheckResult } from '../check/run-checks.ts';
 
 /** What a run needs from its surroundings. */
 export interface RunEnvironment {
@@ -46,6 +50,8 @@ export interface RunResult extends RunRecord {
   /** The failure may pass if the run is tried again (timeout, 429, 5xx...); how long the server asked to wait. */
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  /** The data-quality checks' results (also for a failed run: they decided before COMMIT). */
+  readonly checks: readonly CheckResult[];
 }
 
 /** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */
@@ -69,6 +75,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const strict = Boolean(options.strict || pipeline.strict);
 
   let landed: Landed | undefined;
+  let checks: readonly CheckResult[] = [];
   const run = async (): Promise<Outcome> => {
     if (committed) return attemptOutcome({ notes: [`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`] });
     // A load an earlier run committed but could not publish (its process stopped) is finished first.
@@ -83,16 +90,21 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     }
     const loaded = await timer.time('load', () => commitLoad({
       destination: pipeline.destination, database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt,
-      reload: Boolean(options.replay), quarantine,
+      reload: Boolean(options.replay), quarantine, checks: pipeline.checks.length > 0,
       objects: found.fresh.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })),
       feed: (load) => transformAndLoad({ pipeline, source, objects: found.fresh, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger, onProgress: options.onProgress }, load),
-      validate: (v) => validateLoad({ ...v, pipeline, rejectedObjects: quarantine.objects, strict }),
+      validate: async (v) => { checks = await validateLoad({ ...v, pipeline, rejectedObjects: quarantine.objects, strict, pool }); },
     }));
     if (loaded.kind === 'loaded-before') throw new Error(`run key ${runKey} was loaded meanwhile by another run; nothing was loaded again`);
-    const warnings = pipeline.destination.landOnly ? [] : loadWarnings(loaded.counts, loaded.fed, quarantine.objects);
+    const warnings = pipeline.destination.landOnly ? [] : [...loadWarnings(loaded.counts, loaded.fed, quarantine.objects), ...checkWarnings(checks)];
     return attemptOutcome({ landed: found, loaded, warnings });
   };
-  const outcome = await run().catch((failure: unknown) => failedOutcome(failure, landed));
+  const outcome = await run().catch((failure: unknown) => {
+    if (failure instanceof ChecksFailed || failure instanceof StrictError) checks = failure instanceof ChecksFailed ? failure.results : failure.checks;
+    return failedOutcome(failure, landed);
+  });
+  // On the pool, after the outcome: a failing check rolled the load back, and its results are kept all the same.
+  await recordCheckResults(pool, runId, pipeline.name, checks).catch((caught: Error) => outcome.notes.push(`could not record the checks' results: ${caught.message}`));
   if (outcome.error) log.logger.error({ retryable: isRetryable(outcome.failure) }, outcome.error);
   // A failed run's rejects are kept for diagnosis under its own run id (the retry quarantines them again under its own).
   const rejectsKey = outcome.rejectsKey ?? (outcome.status === 'failed' ? await keepFailedRejects(quarantine, pool) : undefined);
@@ -112,6 +124,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     rejects: { key: rejectsKey, objects: quarantine.objects, first: quarantine.first.slice(0, 20) },
     retryable: isRetryable(outcome.failure),
     retryAfterMs: isRetryable(outcome.failure) ? outcome.failure.retryAfterMs : undefined,
+    checks,
   };
 }
 

@@ -1,4 +1,7 @@
 /** The validate step of the commit protocol: everything that can fail a load is decided here, before COMMIT. */
+import type pg from 'pg';
+import { checkLoad, checkWarnings } from '../check/check-load.ts';
+import type { CheckResult } from '../check/run-checks.ts';
 import type { Staged } from '../load/destination.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Pipeline } from './define-pipeline.ts';
@@ -16,27 +19,34 @@ export interface Validation {
   readonly rejectedObjects: number;
   /** Warnings fail the run (`sluice run --strict`, or the pipeline's `strict: true`). */
   readonly strict: boolean;
+  /** sluice's database, for what checks compare with (the previous load's row count). */
+  readonly pool: pg.Pool;
 }
 
 /**
  * Decides on a staged load, inside its transaction: throws to fail it, leaving target, ledger and rejects untouched.
  * Order: accounting of what was read, reject limits, then data-quality checks over the staged rows.
  */
-export async function validateLoad(validation: Validation): Promise<void> {
+export async function validateLoad(validation: Validation): Promise<readonly CheckResult[]> {
   const { pipeline, counts } = validation;
   const { extracted, loaded, rejected, filtered } = counts;
   if (extracted !== loaded + rejected + filtered) checkAccounting(counts);
   checkRejectLimit(pipeline, counts, true);
-  // Data-quality checks (pipeline.checks) run here, over validation.staged.rows, before the write and the COMMIT.
-  const warnings = pipeline.destination.landOnly ? [] : loadWarnings(counts, validation.fed, validation.rejectedObjects);
-  if (validation.strict && warnings.length) throw new StrictError(warnings);
+  // A blocking check that fails throws ChecksFailed (carrying every result): nothing of the load commits.
+  const checks = await checkLoad(pipeline.checks, validation.staged.rows, { pipeline: pipeline.name, columns: pipeline.destination.columns, pool: validation.pool });
+  const warnings = pipeline.destination.landOnly ? [] : [...loadWarnings(counts, validation.fed, validation.rejectedObjects), ...checkWarnings(checks)];
+  if (validation.strict && warnings.length) throw new StrictError(warnings, checks);
+  return checks;
 }
 
 /** A run with warnings under `strict`: it fails before COMMIT, so nothing is loaded. */
 export class StrictError extends Error {
   override readonly name = 'StrictError';
-  constructor(warnings: readonly string[]) {
+  /** The checks' results, recorded on the failed run. */
+  readonly checks: readonly CheckResult[];
+  constructor(warnings: readonly string[], checks: readonly CheckResult[] = []) {
     super(`strict: the run has warnings, so nothing was loaded: ${warnings.join('; ')}`);
+    this.checks = checks;
   }
 }
 
