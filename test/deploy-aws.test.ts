@@ -220,6 +220,8 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
     const byName = (cmd: string) => containers(state.json).filter((c) => c.Name === 'sluice' && c.Command[0] === cmd);
     assert.deepEqual(byName('start').map((c) => c.Command), [['start', '--project', '/app/project', '--host', '0.0.0.0', '--port', '4680']]);
     assert.deepEqual(byName('worker').map((c) => c.Command), [['worker', '--project', '/app/project']]);
+    const sizes = ofType(state.json, 'AWS::ECS::TaskDefinition').map(([, t]) => [t.Properties.ContainerDefinitions[0].Command[0], t.Properties.Cpu, t.Properties.Memory]);
+    assert.deepEqual(sizes.sort(), [['start', '256', '1024'], ['worker', '256', '512']]);
     for (const c of [...byName('start'), ...byName('worker')]) {
       const env = Object.fromEntries((c.Environment as Json[]).map((e) => [e.Name, e.Value]));
       assert.equal(env.SLUICE_SECRETS, 'aws-secrets-manager:sluice-api-to-parquet/');

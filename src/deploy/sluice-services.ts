@@ -56,9 +56,9 @@ export function sluiceServices(stack: Stack, input: ServicesInput) {
     service: 'secretsmanager', resource: 'secret', resourceName: `${input.secretsPrefix}${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   }, stack));
 
-  const taskDefinition = (id: string) => {
+  const taskDefinition = (id: string, memoryLimitMiB: number) => {
     const definition = new ecs.FargateTaskDefinition(stack, id, {
-      cpu: 256, memoryLimitMiB: 512, runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      cpu: 256, memoryLimitMiB, runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     input.bucket.grantReadWrite(definition.taskRole);
     input.databaseSecret.grantRead(definition.taskRole);
@@ -66,7 +66,8 @@ export function sluiceServices(stack: Stack, input: ServicesInput) {
     return definition;
   };
 
-  const schedulerTask = taskDefinition('SchedulerTask');
+  // sluice start also runs pipelines (its own workers) and shares the task with the queue-depth sidecar: 1 GB.
+  const schedulerTask = taskDefinition('SchedulerTask', 1024);
   schedulerTask.addContainer('sluice', {
     image, environment, essential: true,
     command: ['start', '--project', PROJECT_IN_IMAGE, '--host', '0.0.0.0', '--port', String(DASHBOARD_PORT)],
@@ -81,7 +82,7 @@ export function sluiceServices(stack: Stack, input: ServicesInput) {
     logging: ecs.LogDrivers.awsLogs({ logGroup: metricsLog, streamPrefix: 'queue-depth' }),
   });
 
-  const workerTask = taskDefinition('WorkerTask');
+  const workerTask = taskDefinition('WorkerTask', 512);
   workerTask.addContainer('sluice', {
     image, environment, essential: true,
     command: ['worker', '--project', PROJECT_IN_IMAGE],
