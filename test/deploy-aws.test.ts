@@ -270,6 +270,15 @@ describe('sluice deploy aws --synth (examples/api-to-parquet)', () => {
   });
 });
 
+describe('sluice deploy aws refusals', () => {
+  it('refuses to put a secret in the environment with --env', async () => {
+    const result = await sluiceAsync(['deploy', 'aws', '--synth', '--project', EXAMPLE, '--out', tempDir('sluice-deploy-env-'), '--env', `WEATHER_API_KEY=${CANARY}`]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--env WEATHER_API_KEY: WEATHER_API_KEY is a secret .*store it in Secrets Manager as sluice-api-to-parquet\/WEATHER_API_KEY/);
+    assert.ok(!result.stderr.includes(CANARY));
+  });
+});
+
 describe('sluice deploy aws without the AWS CDK installed', () => {
   it('says which packages to install', () => {
     // A resolve hook hides aws-cdk-lib and constructs, as in a project that never installed them.

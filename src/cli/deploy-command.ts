@@ -23,6 +23,7 @@ export interface DeployOptions {
   readonly queueDepthLog?: boolean;
 }
 
+/** Runs `sluice deploy aws` with its options (see main.ts and docs/deploy.md). */
 export async function deployCommand(target: string, options: DeployOptions): Promise<void> {
   if (target !== 'aws') throw new DefinitionError(`deploy ${target}: expected aws`);
   if (options.queueDepthLog) {

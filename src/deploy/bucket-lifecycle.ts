@@ -1,5 +1,6 @@
 /** The project's lifecycle rules as S3 bucket lifecycle rules: what S3 can do itself, and what stays with the scheduler. */
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
+import { DefinitionError } from '../pipeline/parse-options.ts';
 
 /** One S3 lifecycle rule, as plain data (the stack turns it into CloudFormation). */
 export interface BucketLifecycleRule {
@@ -36,7 +37,7 @@ export function bucketLifecycle(rules: readonly LifecycleRule[], prefix: string)
     else {
       const storageClass = action.storageClass.toUpperCase();
       if (THIRTY_DAY_MINIMUM.has(storageClass) && days < 30) {
-        throw new Error(`lifecycle rule for ${rule.zone}/: S3 moves objects to ${storageClass} after 30 days at the earliest (olderThanDays is ${days})`);
+        throw new DefinitionError(`lifecycle rule for ${rule.zone}/: S3 moves objects to ${storageClass} after 30 days at the earliest (olderThanDays is ${days})`);
       }
       bucketRules.push({ id: `${rule.zone}-to-${storageClass.toLowerCase()}-after-${days}-days`, prefix: keyPrefix, days, storageClass });
     }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { DefinitionError } from '../pipeline/parse-options.ts';
 import type { Project } from '../pipeline/project.ts';
 import { findSecretNames } from '../secrets/secret-names.ts';
 import { awsStack, type AwsStackOptions } from './aws-stack.ts';
@@ -47,7 +48,7 @@ export function synthAws(project: Project, options: SynthOptions): Synthesized {
   const secretNames = findSecretNames(project.dir);
   const environment = options.environment ?? {};
   for (const name of Object.keys(environment)) {
-    if (secretNames.includes(name)) throw new Error(`--env ${name}: ${name} is a secret (secret('${name}')); store it in Secrets Manager as ${secretsPrefix}${name}, never in the environment`);
+    if (secretNames.includes(name)) throw new DefinitionError(`--env ${name}: ${name} is a secret (secret('${name}')); store it in Secrets Manager as ${secretsPrefix}${name}, never in the environment`);
   }
   const outDir = path.resolve(options.outDir);
   fs.mkdirSync(outDir, { recursive: true });
