@@ -6,6 +6,7 @@ import { serveDashboard } from '../dashboard/serve-dashboard.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
 import { fire } from '../schedule/trigger-ledger.ts';
+import { manualRunKey } from '../schedule/triggers.ts';
 import { lakeQueryPlaces } from '../publish/lake-query.ts';
 import type { CommandContext } from './context.ts';
 
@@ -13,7 +14,7 @@ import type { CommandContext } from './context.ts';
 export async function startDashboard(ctx: CommandContext, pipelines: readonly Pipeline[], options: { port: number; host: string; boss?: PgBoss }) {
   const token = dashboardToken(ctx.project.stateDir);
   const runNow = async (pipeline: Pipeline): Promise<string> => {
-    const key = `manual:${new Date().toISOString()}`;
+    const key = manualRunKey();
     if (options.boss) {
       await fire(ctx.database.pool, options.boss, pipeline.name, key, 'manual');
     } else {

@@ -41,6 +41,8 @@ export interface RecordBatch<Row> {
   readonly records: readonly Row[];
   readonly lines: readonly number[];
   readonly rejects: readonly SourceReject[];
+  /** The object's header line as written, when it has one (on every batch): the header policy reads it. */
+  readonly fields?: readonly string[];
 }
 
 /** Run facts a source may use. */
@@ -65,6 +67,11 @@ export interface Source<Row = unknown> {
   list(ctx: SourceContext): Promise<readonly SourceObject[]>;
   /** Streams the records of one landed object, in batches. */
   parse(body: Readable, name: string): AsyncIterable<RecordBatch<Row>>;
+  /**
+   * Optional: why a landed object cannot be read at all (a truncated .gz), checked before any of its rows load;
+   * undefined when it can. Such an object is quarantined whole, named, and the others load.
+   */
+  check?(name: string, open: () => Promise<Readable>): Promise<string | undefined>;
   /**
    * Optional: the object's layout when its bytes are plain CSV that a destination may load as they are
    * (no typed input, no trailing delimiter); undefined when they must be parsed record by record.

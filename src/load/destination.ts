@@ -138,6 +138,8 @@ export interface Destination<Row = unknown> {
   readonly columns: Columns;
   /** The database table it loads, if it loads one (for the dashboard's data pages). */
   readonly table?: { readonly schema: string; readonly name: string };
+  /** Any difference between a file's header and the columns fails the run (postgres `schemaPolicy: 'freeze'`). */
+  readonly frozen?: boolean;
   /** True when runs only land their objects: no record is read or written (see `landOnly()`). */
   readonly landOnly?: boolean;
   readonly commitsWithLedger: boolean;

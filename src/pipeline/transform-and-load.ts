@@ -4,7 +4,7 @@ import type { Lake } from '../lake/lake.ts';
 import type { LandedObject } from '../lake/raw-zone.ts';
 import { splitHeader } from '../extract/formats/csv-header.ts';
 import { CsvRefused, type Load } from '../load/destination.ts';
-import { uniqueSnakeCase } from '../transform/identifiers.ts';
+import { headerPolicy, headerReport, type HeaderDecision } from '../transform/header-policy.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import { transformBatch } from '../transform/transform-batch.ts';
 import type { Logger } from 'pino';
@@ -54,13 +54,23 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
   const transform = transformBatch(pipeline.destination.columns, pipeline.transform, { runId: feed.runId, startedAt: feed.startedAt, params: feed.params });
   const rows = new Map<string, number>();
   const refused: string[] = [];
+  const headers = headerReport();
+  // Without a transform, header fields map to columns by name: the header policy decides, the same on both paths.
+  const policy = (file: string, fields: readonly string[]) => headerPolicy(file, fields, pipeline.destination.columns, pipeline.destination.frozen);
   let extracted = 0;
   let written = 0;
   let rejected = 0;
   let filtered = 0;
   let copiedObjects = 0;
   for (const [done, object] of (pipeline.destination.landOnly ? [] : feed.objects).entries()) {
-    const copied = pipeline.transform ? undefined : await copyAsCsv(feed, load, object, refused);
+    const unreadable = object.bytes > 0 ? await feed.source.check?.(object.name, () => feed.lake.get(object.key)) : undefined;
+    if (unreadable) {
+      // Quarantined whole, named; the other objects load under the reject policy.
+      await quarantine.add([{ source: object.name, line: 0, reason: unreadable, wholeObject: true }]);
+      feed.log.warn({ object: object.name, reason: unreadable }, 'quarantined');
+      continue;
+    }
+    const copied = pipeline.transform ? undefined : await copyAsCsv(feed, load, object, refused, policy, headers);
     if (copied !== undefined) {
       feed.log.info({ object: object.name, rows: copied, via: 'COPY' }, 'loaded');
       copiedObjects++;
@@ -71,7 +81,17 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
       continue;
     }
     let read = 0;
+    let checked = Boolean(pipeline.transform);
     for await (const batch of feed.source.parse(await feed.lake.get(object.key), object.name)) {
+      if (!checked && batch.fields) {
+        checked = true;
+        const decision = policy(object.name, batch.fields);
+        if (decision.reject) {
+          await quarantine.add([{ source: object.name, line: 1, reason: decision.reject, wholeObject: true }]);
+          break;
+        }
+        headers.add(object.name, decision);
+      }
       const out = transform.apply(batch);
       const rowRejects = out.rejects.filter((r) => !r.wholeObject).length;
       read += out.rows.length + rowRejects + out.filtered;
@@ -88,10 +108,11 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
     feed.log.info({ object: object.name, rows: read, via: 'rows' }, 'loaded');
     feed.onProgress?.({ objectsDone: done + 1, objectsTotal: feed.objects.length, rows: extracted });
   }
-  const renamed = [...transform.renamed].map(([from, to]) => `${JSON.stringify(from)} -> ${to}`);
-  const notes = [...(renamed.length ? [`source fields loaded under snake_case column names: ${renamed.join(', ')}`] : []),
+  // Fields a header-less source (JSON) renamed are noted as a header's are.
+  for (const [from, to] of transform.renamed) headers.add('', { names: [], missing: [], extras: [], renamed: [[from, to]] });
+  const notes = [...headers.notes(),
     ...(refused.length ? [`${refused.length} file(s) Postgres refused as CSV were loaded row by row, quarantining bad rows (first: ${refused[0]})`] : [])];
-  return { extracted, written, rejected, filtered, rows, copiedObjects, notes, warnings: [] };
+  return { extracted, written, rejected, filtered, rows, copiedObjects, notes, warnings: headers.warnings() };
 }
 
 /**
@@ -99,18 +120,28 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
  * rows loaded, or undefined when the object must go row by row: not plain CSV, a header field with no column,
  * or text Postgres refused (nothing of it is kept, and the row-by-row path then quarantines each bad row).
  */
-async function copyAsCsv(feed: Feed, load: Load, object: LandedObject, refused: string[]): Promise<number | undefined> {
+async function copyAsCsv(feed: Feed, load: Load, object: LandedObject, refused: string[],
+  policy: (file: string, fields: readonly string[]) => HeaderDecision, headers: ReturnType<typeof headerReport>): Promise<number | undefined> {
   const layout = feed.source.csvLayout?.(object.name);
   if (!layout || !load.copyCsv || object.bytes === 0) return undefined;
   const split = await splitHeader(await feed.lake.get(object.key), layout);
   if (!split) return undefined;
-  const columns = uniqueSnakeCase(split.names);
+  // Names given in the layout are the user's, not a header: only a header line goes through the policy.
+  const decision = layout.names ? undefined : policy(object.name, split.names);
+  // A file to reject, or with fields COPY cannot drop, goes row by row, where the same decision is taken.
+  if (decision?.reject || decision?.extras.length) {
+    split.rest.destroy();
+    return undefined;
+  }
+  const columns = decision?.names ?? split.names;
   if (columns.some((c) => !(c in feed.pipeline.destination.columns))) {
     split.rest.destroy();
     return undefined;
   }
   try {
-    return await load.copyCsv({ ...layout, source: object.name, columns, body: split.rest });
+    const copied = await load.copyCsv({ ...layout, source: object.name, columns, body: split.rest });
+    if (decision) headers.add(object.name, decision);
+    return copied;
   } catch (error) {
     if (!(error instanceof CsvRefused)) throw error;
     refused.push(`${object.name}: ${error.message}`);

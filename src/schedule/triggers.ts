@@ -1,4 +1,5 @@
 /** Triggers: what starts a pipeline's runs besides `sluice run` (a schedule, or files arriving). */
+import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
 
 /** A cron schedule. Missed ticks (sluice was down) are caught up per `catchUp`. */
@@ -55,6 +56,11 @@ export function cron(expression: string, options: { timezone?: string; catchUp?:
  */
 export function onFile(pattern: string, options: { dir?: string; atMost?: FileTrigger['atMost']; pollSeconds?: number } = {}): FileTrigger {
   return { kind: 'file', pattern, dir: options.dir ?? '.', atMost: options.atMost, pollSeconds: options.pollSeconds ?? 5 };
+}
+
+/** The run key of one manual request ("Run now"): its time plus a random part, so two requests in the same millisecond are two runs. */
+export function manualRunKey(now = new Date()): string {
+  return `manual:${now.toISOString()}:${randomBytes(6).toString('hex')}`;
 }
 
 /** Runs only when asked. */

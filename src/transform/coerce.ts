@@ -183,7 +183,9 @@ function timestamp(value: unknown): string {
     return value.toISOString();
   }
   const s = typeof value === 'string' ? value.trim() : '';
-  if (!ISO_TIMESTAMP.test(s) || Number.isNaN(Date.parse(s.replace(' ', 'T')))) {
+  // JavaScript's Date reads only `+HH:MM` offsets; Postgres (and DuckDB's TIMESTAMPTZ text) also writes `+HH` and `+HHMM`.
+  const jsForm = s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})?$/, (_m, h: string, m?: string) => `${h}:${m ?? '00'}`);
+  if (!ISO_TIMESTAMP.test(s) || Number.isNaN(Date.parse(s.length > 10 ? jsForm : s))) {
     throw new CoercionError(`${show(value)} is not an ISO 8601 timestamp`);
   }
   if (/([zZ]|[+-]\d{2}(:?\d{2})?)$/.test(s.slice(10))) return s;

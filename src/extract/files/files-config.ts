@@ -33,7 +33,8 @@ export const filesConfig = z.object({
   select: z.custom<(file: FileInfo) => boolean>((v) => typeof v === 'function', 'expected a function (file) => boolean').optional(),
   /** Declared input columns: rows reach the transform typed, and a value that does not fit is quarantined. */
   columns: z.custom<Columns>((v) => typeof v === 'object' && v !== null, 'expected columns such as { Open: col.double() }').optional(),
-  maxFieldChars: z.number().int().positive().default(16 * 1024 * 1024),
+  /** A field (or an unclosed quote) past this many characters fails the file; COPY of raw CSV takes fields this long too. */
+  maxFieldChars: z.number().int().positive().default(256 * 1024 * 1024),
 });
 
 /** Options as a user writes them. */

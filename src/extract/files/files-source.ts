@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Columns, ReadRow } from '../../transform/columns.ts';
 import { readCsv } from '../formats/csv-reader.ts';
 import { readParquet } from '../formats/parquet-reader.ts';
+import { checkGzip } from '../formats/check-gzip.ts';
 import { readJsonDocument, readJsonLines } from '../formats/jsonl-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { typeRecords } from '../type-records.ts';
@@ -46,6 +47,8 @@ export function files(pattern: string, options: FilesOptions = {}): Source<unkno
         : readCsv(body, name, { ...layout, gzip: gzipped(name) });
       return config.columns ? typeRecords(records, config.columns) : records;
     },
+
+    check: async (name: string, open: () => Promise<Readable>) => (gzipped(name) ? checkGzip(await open()) : undefined),
 
     csvLayout(name: string) {
       if (config.format !== 'csv' || config.columns || config.header === false || config.trailingDelimiter || config.delimiter.length !== 1) return undefined;

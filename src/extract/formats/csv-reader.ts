@@ -21,16 +21,31 @@ export interface CsvLayout {
 
 /**
  * Reads records as `Record<column, string | null>`. Ragged lines are rejected with their line number;
- * blank lines are skipped; a BOM is dropped; invalid UTF-8 becomes U+FFFD and the line is rejected.
+ * blank lines are skipped; a BOM is dropped; a line with bytes that are not UTF-8 is rejected (a real U+FFFD is kept).
  */
 export async function* readCsv(body: Readable, name: string, layout: CsvLayout): AsyncIterable<RecordBatch<Record<string, string | null>>> {
   const text = (layout.gzip ? body.pipe(createGunzip()) : body);
   const decoder = new TextDecoder('utf-8');
+  // U+FFFD is a valid character: only once the bytes proved not UTF-8 (the strict decoder refused them) does a
+  // U+FFFD mark a line as broken.
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let invalid = false;
+  const decode = (chunk?: Buffer): string => {
+    if (!invalid) {
+      try {
+        strict.decode(chunk, { stream: chunk !== undefined });
+      } catch {
+        invalid = true;
+      }
+    }
+    return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+  };
   let parser: Papa.Parser | undefined;
   let newlineChar = '\n';
   let pending = '';
   let line = 1;
   let names: readonly string[] | undefined = Array.isArray(layout.header) ? layout.header : undefined;
+  let header: readonly string[] | undefined;
 
   const toBatch = (rows: string[][], errors: Papa.ParseError[]): RecordBatch<Record<string, string | null>> => {
     const records: Record<string, string | null>[] = [];
@@ -45,6 +60,7 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
       if (layout.trailingDelimiter && fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
       if (!names) {
         names = layout.header === true ? uniqueNames(fields) : fields.map((_, j) => `column_${j + 1}`);
+        if (layout.header === true) header = [...fields];
         if (layout.header === true) return;
       }
       const raw = () => fields.join(layout.delimiter);
@@ -56,7 +72,7 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
       const record: Record<string, string | null> = {};
       for (let j = 0; j < fields.length; j++) {
         const value = fields[j]!;
-        if (value.includes('\uFFFD')) {
+        if (invalid && value.includes('\uFFFD')) {
           return void rejects.push({ source: name, line: at, column: names[j], reason: 'is not valid UTF-8', raw: raw() });
         }
         record[names[j]!] = value === layout.nullValue ? null : value;
@@ -64,7 +80,7 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
       records.push(record);
       lines.push(at);
     });
-    return { source: name, records, lines, rejects };
+    return { source: name, records, lines, rejects, ...(header ? { fields: header } : {}) };
   };
 
   const parse = (input: string, last: boolean): RecordBatch<Record<string, string | null>> | undefined => {
@@ -83,11 +99,11 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
   };
 
   for await (const chunk of text) {
-    const input = pending + decoder.decode(chunk as Buffer, { stream: true });
+    const input = pending + decode(chunk as Buffer);
     const batch = parse(input, false);
     if (batch && (batch.records.length || batch.rejects.length)) yield batch;
   }
-  const rest = pending + decoder.decode();
+  const rest = pending + decode();
   if (rest) yield parse(rest, true)!;
   if (!names && layout.header === true) {
     yield { source: name, records: [], lines: [], rejects: [{ source: name, line: 1, reason: 'file is empty: expected a header line', wholeObject: true }] };

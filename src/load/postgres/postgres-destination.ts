@@ -34,6 +34,7 @@ function table<C extends Columns>(name: string, options: PostgresTableOptions<C>
     table: { schema: config.schema, name },
     describe: () => `postgres ${config.schema}.${name} (${config.write.mode}${keyed.length ? ` on ${keyed.join(', ')}` : ''})`,
     commitsWithLedger: true,
+    frozen: config.schemaPolicy === 'freeze',
     open: (ctx) => openLoad(ctx, name, { ...config, columns }),
     // Only the optional curated copy lives outside the transaction.
     publish: publishStaged,
