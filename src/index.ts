@@ -14,6 +14,7 @@ export { landOnly } from './load/raw/land-only.ts';
 export type { Destination } from './load/destination.ts';
 export { col, type Column, type Columns, type ReadRow, type WriteRow } from './transform/columns.ts';
 export type { TransformContext } from './transform/transform-batch.ts';
+export type { CheckDeclaration } from './check/check-config.ts';
 export { secret } from './secrets/secret.ts';
 export { cron, manual, onFile } from './schedule/triggers.ts';
 export { email, type EmailOptions } from './alerts/email.ts';

@@ -25,7 +25,7 @@ describe('the stocks example', () => {
     const result = run();
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout);
-    assert.deepEqual(Object.keys(json), ['runId', 'pipeline', 'status', 'counts', 'rawObjects', 'durationMs', 'error', 'warnings']);
+    assert.deepEqual(Object.keys(json), ['runId', 'pipeline', 'status', 'counts', 'rawObjects', 'durationMs', 'error', 'warnings', 'checks']);
     assert.equal(json.status, 'succeeded');
     // 12 tickers, 3 unlisted, 2 of the listed are empty: 7 files x 200 rows, one of them malformed.
     assert.deepEqual(json.counts, { extracted: 1400, loaded: 1399, rejected: 1, filtered: 0, inserted: 1399, updated: 0, unchanged: 0 });

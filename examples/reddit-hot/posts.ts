@@ -1,5 +1,5 @@
 /** The cleaned shape of a hot post, shared by the one-stage and the two-stage Reddit pipelines. */
-import { col, postgres } from 'sluice';
+import { col, postgres, type CheckDeclaration } from 'sluice';
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : null);
 
@@ -26,6 +26,9 @@ export function cleanPost(post: Record<string, unknown>, rank: number, at: Date)
 }
 
 /** The snapshots table: re-running an hour updates that hour's snapshot instead of duplicating it. */
+/** Each post once per hourly snapshot: what the original's hourly listing promised its readers. */
+export const hotPostChecks: readonly CheckDeclaration<'snapshot_hour' | 'id'>[] = [{ kind: 'uniqueKey', key: ['snapshot_hour', 'id'], name: 'id unique per hour' }];
+
 export const hotPosts = () => postgres.table('reddit_hot_posts', {
   columns: {
     snapshot_hour: col.timestamptz({ nullable: false }), rank: col.integer(), id: col.text({ nullable: false }),

@@ -8,7 +8,7 @@
  * subreddit). Real: your app's REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET and --param api=https://oauth.reddit.com --param auth=https://www.reddit.com
  */
 import { definePipeline, http, secret } from 'sluice';
-import { cleanPost, hotPosts, redditSource } from '../posts.ts';
+import { cleanPost, hotPostChecks, hotPosts, redditSource } from '../posts.ts';
 
 export default definePipeline({
   name: 'reddit-hot',
@@ -27,4 +27,5 @@ export default definePipeline({
   }),
   transform: (post: Record<string, unknown>, ctx) => cleanPost(post, ctx.file.line, ctx.startedAt),
   destination: hotPosts(),
+  checks: hotPostChecks,
 });

@@ -1,10 +1,12 @@
 /**
  * TPC-H supplier load, the "serverless" process's load step: COPY the gzip part files that prepare.ts wrote
  * into supplier_stage and append them to supplier_data with load_ts, in one transaction.
+ * Original (SEED-SYSTEMS.md #2): a Glue Python job loading Redshift. Real: node examples/tpch-supplier/prepare.ts
+ * over dbgen output, then this pipeline (--param prepared=/path/to/parts).
  */
 import path from 'node:path';
 import { definePipeline, files, postgres } from 'sluice';
-import { supplierColumns } from '../columns.ts';
+import { supplierChecks, supplierColumns } from '../columns.ts';
 import { dataSource, dropFolder } from '../data-sources.ts';
 import { SUPPLIER_COLUMNS } from '../generate.ts';
 
@@ -25,4 +27,5 @@ export default definePipeline({
     stageTable: 'supplier_stage',
   }),
   rejects: 'fail',
+  checks: supplierChecks,
 });

@@ -2,10 +2,12 @@
  * TPC-H supplier load (SEED-SYSTEMS.md #2, the "persistent cluster" process): the INI section of the data source
  * says how its files look; in ONE transaction supplier_stage is truncated and filled by COPY, and its rows are
  * appended to supplier_data stamped with load_ts. Every load is a snapshot; the source grain is kept.
+ * Original: S3 + Glue (Spark and Python) + Redshift + EMR. Offline: node examples/tpch-supplier/generate.ts.
+ * Real: dbgen's supplier.tbl under <input>/<source>/<YYYYMMDD>/: --param input=/path/to/drops [--param source=NAME]
  */
 import path from 'node:path';
 import { definePipeline, postgres } from 'sluice';
-import { supplierColumns } from '../columns.ts';
+import { supplierChecks, supplierColumns } from '../columns.ts';
 import { dataSource, dropFolder, supplierFiles } from '../data-sources.ts';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
@@ -23,4 +25,5 @@ export default definePipeline({
     stageTable: 'supplier_stage',
   }),
   rejects: 'fail',
+  checks: supplierChecks,
 });
