@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { definePipeline, files, onFile } from 'sluice';
-import { cleanPost, hotPosts } from '../posts.ts';
+import { cleanPost, hotPostChecks, hotPosts } from '../posts.ts';
 
 // The extraction's raw zone, in this project's lake (a folder, or a bucket with SLUICE_LAKE=s3://...).
 const LAKE = process.env.SLUICE_LAKE ?? '../.sluice/lake';
@@ -23,4 +23,5 @@ export default definePipeline({
   source: files('**/page-*.json', { dir: RAW, format: 'json', records: 'data.children[].data' }),
   transform: (post: Record<string, unknown>, ctx) => cleanPost(post, ctx.file.line, extractedAt(ctx.file.name)),
   destination: hotPosts(),
+  checks: hotPostChecks,
 });

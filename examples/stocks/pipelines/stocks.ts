@@ -67,6 +67,12 @@ export default definePipeline({
   }),
   // An email on every attempted run, as the original sent: set SLUICE_SMTP_URL (smtp://user:pass@host:port) and
   // STOCKS_ALERT_TO to turn it on.
+  // The original warned that input files may be corrupted: these say so on the run, without refusing the load.
+  checks: [
+    { kind: 'range', column: ['open_value', 'high_value', 'low_value', 'close_value', 'volume_traded'], min: 0, warn: true },
+    { kind: 'range', column: 'stock_date', max: 'now', name: 'stock_date not in the future', warn: true },
+    { kind: 'sql', name: 'low_value <= high_value', query: 'SELECT * FROM {{staged}} AS s WHERE s.low_value > s.high_value', warn: true },
+  ],
   dashboards: [{ title: 'Close price by company', table: 'historical_stocks_data', x: 'stock_date', y: ['close_value'], group: 'company_name' }],
   alerts: process.env.STOCKS_ALERT_TO
     ? email({ to: process.env.STOCKS_ALERT_TO, subject: 'Stocks_Team_Pipeline_{{Status}}', on: ['success', 'failure'] })
