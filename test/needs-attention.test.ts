@@ -5,6 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { col, definePipeline, files, postgres } from '../src/index.ts';
 import { manualRunKey } from '../src/schedule/triggers.ts';
+import { renderAlert } from '../src/alerts/render-alert.ts';
+import { runById } from '../src/dashboard/queries.ts';
+import { runPage } from '../src/dashboard/pages/run.ts';
 import { harness, sluice } from './helpers.ts';
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -26,6 +29,17 @@ describe('header policy, warnings and unreadable files', () => {
       'header: field "nmae" matches no declared column in 1 file(s) (first: a.csv); not loaded',
     ]);
     assert.deepEqual(await h.rows(`SELECT warnings FROM sluice.runs WHERE run_id = $1`, [result.runId]), [{ warnings: result.warnings }]);
+  });
+
+  it('shows the warnings in the alert and on the dashboard\'s run page', async () => {
+    h.files({ 'a.csv': 'id,nmae,amount\n7,x,2\n' });
+    const result = await h.run(definePipeline({ name: 'shown', source, destination: postgres.table('shown_w', { columns }) }));
+    const alert = renderAlert('success', result, { from: 'sluice@example.com' });
+    assert.match(alert.text, /Warning: header: column "name" is missing from 1 file\(s\)/);
+    assert.deepEqual(alert.details.warnings, result.warnings);
+    const record = await runById(h.database.pool, result.runId);
+    const page = String(await runPage(record!, [], []));
+    assert.match(page, /warning: header: field &quot;nmae&quot; matches no declared column|warning: header: field "nmae" matches no declared column/);
   });
 
   it('quarantines a file whose header matches no declared column, or lacks a required one; the others load', async () => {

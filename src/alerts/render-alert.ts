@@ -4,7 +4,7 @@ import type { AlertEvent, AlertMessage, AlertSettings } from './alert-channel.ts
 import { redact, redactDeep } from '../secrets/redact.ts';
 import { describeChecks } from '../check/describe-checks.ts';
 
-const STATUS_WORD: Readonly<Record<string, string>> = { succeeded: 'Success', failed: 'Failure', skipped: 'Skipped' };
+const STATUS_WORD: Readonly<Record<string, string>> = { succeeded: 'Success', failed: 'Failure', skipped: 'Skipped', abandoned: 'Abandoned' };
 
 /** `{{name}}` replaced by its value; unknown names stay as written, so a typo shows. */
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
@@ -21,6 +21,7 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
     `Rows: extracted ${c.extracted} = loaded ${c.loaded} + rejected ${c.rejected} + filtered ${c.filtered}; inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}`,
   ];
   if (run.error) lines.push(`Error: ${run.error}`);
+  for (const warning of run.warnings) lines.push(`Warning: ${warning}`);
   if (run.checks?.length) {
     const checks = describeChecks(run.checks);
     lines.push(`Checks: ${checks.summary}`, ...checks.lines.map((l) => `  ${l}`));
@@ -41,7 +42,7 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
       date: when.slice(0, 10), runId: run.runId,
     },
     text: redact(lines.join('\n') + '\n'),
-    details: redactDeep({ pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error,
+    details: redactDeep({ pipeline: run.pipeline, event, status: run.status, runId: run.runId, counts: c, durationMs: run.durationMs, error: run.error, warnings: run.warnings,
       checks: (run.checks ?? []).map(({ samples: _, ...r }) => r), url: link ?? null }),
   };
 }

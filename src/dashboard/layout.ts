@@ -13,7 +13,7 @@ main { padding: 1rem 1.4rem; max-width: 1200px; }
 table { border-collapse: collapse; width: 100%; background: #fff; margin: .4rem 0 1rem; font-size: .9rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e3e6ec; vertical-align: top; }
 th { background: #eef0f4; font-weight: 600; }
-.status { font-weight: 600; } .succeeded { color: #1a7f37; } .failed { color: #c62828; } .running { color: #1565c0; } .skipped, .queued { color: #8a6d00; }
+.status { font-weight: 600; } .succeeded { color: #1a7f37; } .failed { color: #c62828; } .running { color: #1565c0; } .skipped, .queued, .warning { color: #8a6d00; } .abandoned { color: #6b7280; }
 .muted { color: #6b7280; } .box { background: #fff; border: 1px solid #e3e6ec; padding: .8rem 1rem; margin: .6rem 0 1rem; }
 pre { background: #11151c; color: #e6edf3; padding: .7rem; overflow: auto; font-size: .8rem; max-height: 28rem; }
 button, input, select, textarea { font: inherit; } button { background: #1565c0; color: #fff; border: 0; padding: .35rem .8rem; border-radius: 3px; cursor: pointer; }

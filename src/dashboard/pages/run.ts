@@ -14,6 +14,7 @@ export function runPage(run: RunRecord, rejects: Record<string, unknown>[], aler
 <p class="accounting">extracted ${c.extracted ?? 0} = loaded ${c.loaded ?? 0} + rejected ${c.rejected ?? 0} + filtered ${c.filtered ?? 0}
  · inserted ${c.inserted ?? 0}, updated ${c.updated ?? 0}, unchanged ${c.unchanged ?? 0}</p>
 ${run.error ? html`<p class="failed">${run.error}</p>` : ''}
+${run.warnings.map((w) => html`<p class="warning">warning: ${w}</p>`)}
 ${run.notes.map((n) => html`<p class="muted">${n}</p>`)}
 <h2>Stages</h2><table><tr><th>stage</th><th>started</th><th>took</th></tr>
 ${run.stages.map((s) => html`<tr><td>${s.stage}</td><td>${when(s.startedAt)}</td><td>${s.ms} ms</td></tr>`)}</table>
