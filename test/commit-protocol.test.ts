@@ -129,7 +129,7 @@ describe('the commit protocol', () => {
 });
 
 describe('a run whose process died', () => {
-  it('is closed as abandoned, with the reason, by sluice runs and by the next run of the pipeline; never shown as running', async () => {
+  it('is closed as abandoned, with the reason, by sluice runs, by sluice start and by the next run of the pipeline; never shown as running', async () => {
     const url = await freshDatabase();
     const project = tempDir();
     fs.mkdirSync(path.join(project, 'pipelines'));
@@ -153,10 +153,26 @@ export default definePipeline({ name: 'dies', source: fakeSource({ objects: { 'a
     assert.match(runs[0].error, /^abandoned: its process stopped before the run ended/);
 
     await crash();
+    const start = sluiceProcess(['start', '--project', project, '--no-ui'], env);
+    try {
+      for (let i = 0; ; i++) {
+        const open = await query(url, `SELECT 1 FROM sluice.runs WHERE status = 'running'`);
+        if (!open.length) break;
+        assert.ok(i < 600 && start.exitCode === null, 'sluice start never closed the dead run');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      start.kill('SIGTERM');
+      await new Promise((resolve) => start.on('close', resolve));
+    }
+    assert.match((await query<{ error: string }>(url, `SELECT error FROM sluice.runs ORDER BY queued_at DESC LIMIT 1`))[0]!.error, /found when workers started/);
+
+    await crash();
     const next = JSON.parse(sluice(['run', 'dies', '--project', project, '--json'], env).stdout);
     assert.equal(next.status, 'succeeded', next.error);
     assert.deepEqual(await query(url, `SELECT status, count(*)::int AS n FROM sluice.runs GROUP BY status ORDER BY status`),
-      [{ status: 'abandoned', n: 2 }, { status: 'succeeded', n: 1 }]);
-    assert.deepEqual(await query(url, `SELECT counts FROM sluice.runs WHERE status = 'abandoned'`), [{ counts: {} }, { counts: {} }]);
+      [{ status: 'abandoned', n: 3 }, { status: 'succeeded', n: 1 }]);
+    assert.match((await query<{ error: string }>(url, `SELECT error FROM sluice.runs WHERE status = 'abandoned' ORDER BY queued_at DESC LIMIT 1`))[0]!.error, /found by the next run of the pipeline/);
+    assert.deepEqual(await query(url, `SELECT DISTINCT counts FROM sluice.runs WHERE status = 'abandoned'`), [{ counts: {} }]);
   });
 });
