@@ -17,7 +17,8 @@ describe('a run killed during its load', () => {
     // Wait until the COPY is streaming, then kill the process without warning.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const copying = await query(url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY %historical_stocks_data%' AND state <> 'idle'`);
+      // Into the table itself, or into the stage when the pipeline declares checks.
+      const copying = await query(url, `SELECT 1 FROM pg_stat_activity WHERE (query LIKE 'COPY %historical_stocks_data%' OR query LIKE 'COPY pg_temp.sluice_stage%') AND state <> 'idle'`);
       if (copying.length) break;
       assert.ok(Date.now() < deadline, 'the load never started');
       assert.equal(child.exitCode, null, 'the run ended before it could be killed');
