@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Column, Columns } from '../transform/columns.ts';
 import type { Lake } from '../lake/lake.ts';
 
@@ -51,6 +50,8 @@ export function curatedBatch(columns: Columns) {
     async publish(lake: Lake, key: string): Promise<number> {
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       const parquet = path.join(dir, 'batch.parquet');
+      // Loaded when first needed: DuckDB adds ~30 MB to every process that imports it.
+      const { DuckDBInstance } = await import('@duckdb/node-api');
       const instance = await DuckDBInstance.create(':memory:');
       const connection = await instance.connect();
       try {

@@ -1,7 +1,8 @@
 /** The transform stage: the pipeline's function per record, then coercion to the declared columns. */
 import type { RecordBatch } from '../extract/source.ts';
 import { DefinitionError } from '../pipeline/parse-options.ts';
-import { CoercionError, toColumnText } from './coerce.ts';
+import { CoercionError } from './coerce.ts';
+import { columnCoercer } from './column-coercer.ts';
 import type { Columns } from './columns.ts';
 import { uniqueSnakeCase } from './identifiers.ts';
 import type { Reject } from './quarantine.ts';
@@ -34,7 +35,7 @@ export interface TransformedBatch {
  */
 export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object> | undefined, base: Omit<TransformContext, 'file'>) {
   const names = Object.keys(columns);
-  const declared = Object.values(columns);
+  const coercers = Object.values(columns).map((c) => columnCoercer(c).toValue);
   const known = new Set(names);
   const renamed = new Map<string, string>();
   let fieldNames: { keys: string; map: [string, string][] } | undefined;
@@ -59,7 +60,8 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
       const line = batch.lines[i]!;
       let out: Record<string, unknown>;
       try {
-        const result = fn ? fn(record, { ...base, file: { name: batch.source, line } }) : byColumnName(record as Record<string, unknown>);
+        // A literal of one shape, not a spread per row.
+        const result = fn ? fn(record, { runId: base.runId, startedAt: base.startedAt, params: base.params, file: { name: batch.source, line } }) : byColumnName(record as Record<string, unknown>);
         if (result === null || result === undefined) return void filtered++;
         out = result as Record<string, unknown>;
       } catch (error) {
@@ -73,7 +75,8 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
       const row: (string | null)[] = new Array(names.length);
       for (let j = 0; j < names.length; j++) {
         try {
-          row[j] = toColumnText(declared[j]!, out[names[j]!]);
+          const value = coercers[j]!(out[names[j]!]);
+          row[j] = value === null || typeof value === 'string' ? value : String(value);
         } catch (error) {
           if (!(error instanceof CoercionError)) throw error;
           return void rejects.push({ source: batch.source, line, column: names[j], reason: `column "${names[j]}": ${error.message}`, raw: preview(record) });

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { RecordBatch } from '../source.ts';
 
 /** Records of a Parquet object: values as JSON (big integers and decimals as exact text). */
@@ -12,6 +11,8 @@ export async function* readParquet(body: Readable, name: string): AsyncIterable<
   // DuckDB reads files, not streams: the object is copied to a temporary file first (removed afterwards).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-parquet-'));
   const file = path.join(dir, 'object.parquet');
+  // Loaded when first needed: DuckDB adds ~30 MB to every process that imports it.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {

@@ -1,16 +1,15 @@
 /** Encodes rows as COPY text and streams them into a COPY in ~64 KB writes, waiting when Postgres is behind. */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { CopyStream } from './copy-stream.ts';
 
 const FLUSH_AT = 64 * 1024;
 const SPECIAL = /[\\\t\n\r]/;
 
 /** One COPY ... FROM STDIN (text format) in progress. */
 export class CopyWriter {
-  readonly #stream: Writable;
+  readonly #stream: CopyStream;
   #parts: string[] = [];
   #size = 0;
-  #failure: Error | undefined;
   #ended = false;
 
   /** True until `end` has been called. */
@@ -19,8 +18,7 @@ export class CopyWriter {
   }
 
   constructor(stream: Writable) {
-    this.#stream = stream;
-    stream.on('error', (error: Error) => { this.#failure ??= error; });
+    this.#stream = new CopyStream(stream);
   }
 
   /** Appends rows; resolves once they are buffered or handed to the socket. */
@@ -41,24 +39,16 @@ export class CopyWriter {
   async end(): Promise<void> {
     this.#ended = true;
     await this.#flush();
-    this.#check();
-    const finished = once(this.#stream, 'finish');
-    this.#stream.end();
-    await finished;
+    await this.#stream.end();
   }
 
   async #flush(): Promise<void> {
-    this.#check();
+    this.#stream.check();
     if (!this.#size) return;
     const chunk = Buffer.from(this.#parts.join(''));
     this.#parts = [];
     this.#size = 0;
-    if (!this.#stream.write(chunk)) await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'error')]);
-    this.#check();
-  }
-
-  #check(): void {
-    if (this.#failure) throw this.#failure;
+    await this.#stream.send(chunk);
   }
 }
 

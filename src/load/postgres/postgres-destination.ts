@@ -7,6 +7,8 @@ import { parseOptions } from '../../pipeline/parse-options.ts';
 import type pg from 'pg';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
+import { BinaryCopyWriter } from './binary-copy.ts';
+import { copyFormat } from './copy-format.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent, quoteLiteral } from './identifiers.ts';
 import { postgresTableConfig, type PostgresTableConfig, type PostgresTableOptions } from './postgres-config.ts';
@@ -66,13 +68,16 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? 'pg_temp.sluice_stage' : target;
   const positions = staging === 'temp';
   const sources: string[] = [];
-  let copy: CopyWriter | undefined;
+  let copy: CopyWriter | BinaryCopyWriter | undefined;
   const curated = config.curated ? curatedBatch(config.columns) : undefined;
   let rows = 0;
   let resolved: Awaited<ReturnType<typeof resolveDuplicates>> | undefined;
   const copyColumns = positions ? [...names, '__source', '__line'] : names;
   /** The COPY that JS-encoded rows stream into: opened on the first write, ended before a raw COPY or the commit. */
-  const rowCopy = () => (copy ??= new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN`))));
+  const copyKinds = [...Object.values(config.columns).map((c) => c.kind), ...(positions ? ['integer', 'integer'] as const : [])];
+  const rowCopy = () => (copy ??= format === 'binary'
+    ? new BinaryCopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`)), copyKinds)
+    : new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN`))));
   const endRowCopy = async () => {
     await copy?.end();
     copy = undefined;
@@ -86,6 +91,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   }));
   const changes = await prepareTable(client, name, config);
   if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
+  // Rows go in Postgres's binary format when the table takes it (no text for Postgres to parse), else as text.
+  const format = await copyFormat(client, stage, config.columns);
   return {
     async write(batch: RowBatch) {
       rows += batch.rows.length;
