@@ -181,6 +181,13 @@ describe('data-quality checks', () => {
     }
   });
 
+  it('passes a notNull check of a column declared NOT NULL without reading the rows (nulls never stage)', async () => {
+    const columns = { id: col.bigint({ nullable: false }) };
+    const unreadable = { engine: 'postgres' as const, relation: 'nowhere', query: async () => { throw new Error('read'); } };
+    const [result] = await runChecks(parseChecks('pipeline "t"', [{ kind: 'notNull', column: 'id' }], columns), unreadable, { columns });
+    assert.deepEqual([result!.status, result!.failingRows], ['passed', 0]);
+  });
+
   it('a custom check that uses {{target}} fails when the destination has no table', async () => {
     const [check] = parseChecks('pipeline "t"', [{ kind: 'sql', name: 'vs target', query: 'SELECT * FROM {{target}}' }], COLUMNS);
     const [result] = await runChecks([check!], engines[1]!.staged('good', false), context(engines[1]!));

@@ -77,7 +77,10 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
     }
   };
 
-  const scanned = checks.filter((c) => rowCondition(c, context.columns, params(rows.engine)) !== undefined || c.kind === 'rowCount' || c.kind === 'freshness');
+  // A column declared NOT NULL never stages a null: the transform quarantines the row, and the stage refuses it.
+  const declared = checks.filter((c) => c.kind === 'notNull' && context.columns[c.column]?.nullable === false);
+  for (const c of declared) found.set(c, { failingRows: 0, failed: false, message: `0 rows are null (the column is declared NOT NULL: such rows are rejected before they stage)` });
+  const scanned = checks.filter((c) => !declared.includes(c) && (rowCondition(c, context.columns, params(rows.engine)) !== undefined || c.kind === 'rowCount' || c.kind === 'freshness'));
   await attempt(scanned, async () => {
     const p = params(rows.engine);
     const now = context.now ?? new Date();
