@@ -42,8 +42,7 @@ const runs: [string, string, string[]][] = [
   ['stocks', 'stocks', []],
   ['tpch-supplier', 'supplier', []],
   ['reddit-hot', 'reddit-hot', []],
-  ['covid', 'covid-us', []],
-  ['covid', 'covid-recovered', []],
+  ['covid', 'covid', []],
   ['api-to-parquet', 'weather', []],
 ];
 let failed = 0;

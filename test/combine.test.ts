@@ -13,7 +13,6 @@ import { freshDatabase } from './helpers.ts';
 const US = { date: col.date({ nullable: false }), cases: col.bigint(), deaths: col.bigint() };
 const RECOVERED = { date: col.date({ nullable: false }), recovered: col.bigint() };
 const DAILY = { date: col.date({ nullable: false }), cases: col.bigint(), deaths: col.bigint(), recovered: col.bigint() };
-const TARGET = { stage: 'pg_temp.sluice_stage', columns: DAILY, describe: 'postgres public.covid_us_daily (merge on date)' };
 const JOIN = 'SELECT date, cases, deaths, recovered FROM us JOIN recovered USING (date)';
 
 describe('combine: sources staged in the load transaction, joined in SQL into the destination stage', () => {
@@ -23,6 +22,14 @@ describe('combine: sources staged in the load transaction, joined in SQL into th
     await client.connect();
   });
   after(() => client.end());
+  // The destination's side, as postgres.table's load does it: the join's rows into its stage, as one statement.
+  const TARGET = {
+    columns: DAILY, describe: 'postgres public.covid_us_daily (merge on date)',
+    insertSelect: async (columns: readonly string[], select: string) => {
+      const list = columns.map((c) => `"${c}"`).join(', ');
+      return (await client.query({ text: `INSERT INTO pg_temp.sluice_stage (${list}) SELECT ${list} FROM (${select}) AS combined`, queryMode: 'extended' } as pg.QueryConfig)).rowCount ?? 0;
+    },
+  };
 
   /** A load transaction with the destination's stage (as postgres.table makes it) and the two COVID sources staged. */
   const staged = async () => {

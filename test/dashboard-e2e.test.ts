@@ -46,12 +46,11 @@ describe('the dashboard in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar for a cookie');
-    await page.waitForSelector('tr[data-pipeline="covid-us"]');
-    assert.ok(await page.isVisible('tr[data-pipeline="covid-recovered"]'));
+    await page.waitForSelector('tr[data-pipeline="covid"]');
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview.png') });
 
-    // Each run's row refreshes itself on the run events (SSE): no reload.
-    for (const pipeline of ['covid-us', 'covid-recovered']) {
+    // The run's row refreshes itself on the run events (SSE): no reload.
+    for (const pipeline of ['covid']) {
       await page.click(`tr[data-pipeline="${pipeline}"] button:has-text("Run now")`);
       await page.waitForSelector(`tr[data-pipeline="${pipeline}"] .status.succeeded`, { timeout: 30_000 }).catch(async (error: Error) => {
         await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png') });
@@ -60,9 +59,9 @@ describe('the dashboard in a real browser', () => {
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'overview-after-run.png') });
 
-    await page.click('tr[data-pipeline="covid-us"] .status.succeeded');
+    await page.click('tr[data-pipeline="covid"] .status.succeeded');
     await page.waitForSelector('.accounting');
-    assert.match(await page.textContent('.accounting') ?? '', /extracted 90 = loaded 90 \+ rejected 0 \+ filtered 0/);
+    assert.match(await page.textContent('.accounting') ?? '', /extracted 179 = loaded 89 \+ rejected 0 \+ filtered 90/);
     await page.waitForFunction(() => (document.querySelector('#log')?.textContent ?? '').includes('run finished'));
     await page.screenshot({ path: path.join(ARTIFACTS, 'run.png'), fullPage: true });
 

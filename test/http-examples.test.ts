@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { startCovidFixture } from '../examples/covid/fixture.ts';
 import { startWeatherFixture, FIXTURE_API_KEY } from '../examples/api-to-parquet/fixture.ts';
 import { FIXTURE_CLIENT, startRedditFixture } from '../examples/reddit-hot/fixture.ts';
 import { freshDatabase, query, ROOT, sluiceAsync, tempDir } from './helpers.ts';
@@ -33,28 +32,6 @@ describe('the HTTP examples, offline against their fixture servers', () => {
       assert.equal(wrong.status, 'failed');
       assert.match(wrong.error, /OAuth2 token request: 401/);
       assert.ok(!wrong.error.includes('wrong'));
-    } finally {
-      await fixture.close();
-    }
-  });
-
-  it('covid: NYT and JHU files merged on date, new days inserted, changed days updated, unchanged files skipped', async () => {
-    const fixture = await startCovidFixture(0, { days: 60 });
-    try {
-      const env = { DATABASE_URL: url, SLUICE_LAKE: tempDir() };
-      const us = await run('covid', 'covid-us', env, `base=${fixture.base}`);
-      assert.deepEqual([us.counts.inserted, us.counts.updated], [60, 0], us.error);
-      const recovered = await run('covid', 'covid-recovered', env, `base=${fixture.base}`);
-      assert.deepEqual([recovered.counts.inserted, recovered.counts.updated], [0, 59], recovered.error);
-      assert.equal((await run('covid', 'covid-us', env, `base=${fixture.base}`)).counts.extracted, 0, 'an unchanged file (ETag) is not loaded again');
-      fixture.nextDay();
-      const next = await run('covid', 'covid-us', env, `base=${fixture.base}`);
-      assert.deepEqual([next.counts.inserted, next.counts.updated, next.counts.unchanged], [1, 0, 60]);
-      const rows = await query(url, `SELECT date::text AS date, cases, deaths, recovered FROM covid_us_daily WHERE date IN ('2020-01-21', '2020-03-20') ORDER BY date`);
-      assert.deepEqual(rows, [
-        { date: '2020-01-21', cases: '1', deaths: '0', recovered: null },
-        { date: '2020-03-20', cases: String(Math.round(1 + 59 * 59 * 11.5)), deaths: String(Math.round(59 * 59 * 0.4)), recovered: String(Math.round(58 * 58 * 3.1)) },
-      ]);
     } finally {
       await fixture.close();
     }

@@ -1,30 +1,27 @@
 /** The combine step: the user's SELECT over the staged sources, checked against the destination's columns, inserted into its stage. */
 import type pg from 'pg';
 import { TerminalError } from '../extract/errors.ts';
-import { quoteIdent } from '../load/postgres/identifiers.ts';
 import { formatType } from '../load/postgres/table-schema.ts';
 import type { Columns } from '../transform/columns.ts';
 
-/** Where the combined rows go: the destination's staging table, which takes these columns. */
+/** Where the combined rows go: the destination's stage, which takes these columns. */
 export interface CombineTarget {
-  /** The staging table, already quoted (e.g. `pg_temp.sluice_stage`). */
-  readonly stage: string;
   readonly columns: Columns;
+  /** Runs `INSERT INTO <stage> (columns) SELECT columns FROM (select)` on the load's transaction; resolves to the rows inserted. */
+  insertSelect(columns: readonly string[], select: string): Promise<number>;
   /** The destination, for messages: `postgres public.covid_us_daily (merge on date)`. */
   readonly describe: string;
 }
 
 /**
  * Checks what `sql` returns against the destination's columns (names, and types that fit without a lossy cast),
- * then runs `INSERT INTO <stage> (...) SELECT ... FROM (<sql>)` in the load's transaction. Resolves to the rows inserted.
+ * then inserts its rows into the destination's stage, in the load's transaction. Resolves to the rows inserted.
  * The SQL goes through the extended protocol, so it is exactly one statement; as a subquery it can only read.
  */
 export async function combineInto(client: pg.ClientBase, sql: string, target: CombineTarget): Promise<number> {
   const names = await checkColumns(client, sql, target);
-  const list = names.map(quoteIdent).join(', ');
   try {
-    const result = await client.query({ text: `INSERT INTO ${target.stage} (${list}) SELECT ${list} FROM (${sql}) AS combined`, queryMode: 'extended' } as pg.QueryConfig);
-    return result.rowCount ?? 0;
+    return await target.insertSelect(names, sql);
   } catch (error) {
     throw new TerminalError(`combine: the joined rows do not fit ${target.describe}: ${(error as Error).message}`);
   }

@@ -33,8 +33,14 @@ export function combinedSource(sources: Readonly<Record<string, Source>>): Sourc
     async *parse(body, object): AsyncIterable<RecordBatch<unknown>> {
       const { source, name } = of(object);
       // Rejects and transforms name the object as landed (`recovered/time_series....csv`), so its source shows.
-      for await (const batch of source.parse(body, name)) {
-        yield { ...batch, source: object, rejects: batch.rejects.map((r) => ({ ...r, source: object })) };
+      try {
+        for await (const batch of source.parse(body, name)) {
+          yield { ...batch, source: object, rejects: batch.rejects.map((r) => ({ ...r, source: object })) };
+        }
+      } catch (error) {
+        // Its class (retryable or terminal) stays; the message says which source could not be read.
+        if (error instanceof Error) error.message = `source "${sourceOf(object).source}": ${error.message}`;
+        throw error;
       }
     },
   };

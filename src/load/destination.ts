@@ -115,6 +115,16 @@ export interface Load {
    * loads that object row by row, so each bad row is quarantined with its line.
    */
   copyCsv?(csv: CsvCopy): Promise<number>;
+  /**
+   * Optional, for a pipeline's combine step: the load's SQL session (the ledger's transaction) where the sources
+   * are staged, an INSERT ... SELECT of the join's rows into the load's stage (counted as written rows), and a way
+   * to end the transaction while a COPY of the sources is open.
+   */
+  readonly sql?: {
+    readonly client: pg.ClientBase;
+    insertSelect(columns: readonly string[], select: string): Promise<number>;
+    drop(): void;
+  };
   /** Ends writing: resolves in-batch duplicates. The target is untouched. */
   stage(): Promise<Staged>;
   /** Runs the write into the target inside the ledger's transaction, or makes the staged rows durable for `publish`. */

@@ -4,6 +4,8 @@ import { isSource, type Source } from '../extract/source.ts';
 import { isDestination, type Destination } from '../load/destination.ts';
 import type { TransformFn } from '../transform/transform-batch.ts';
 import { parseOptions } from './parse-options.ts';
+import { combineSchema, combineSourcesSchema, makeCombine, type Combine, type CombineSourceDefinition } from '../combine/combine-config.ts';
+import { combinedSource } from '../combine/combined-source.ts';
 import type { AlertRule } from '../alerts/alert-channel.ts';
 import type { Trigger } from '../schedule/triggers.ts';
 import { parseChecks, type Check, type CheckDeclaration } from '../check/check-config.ts';
@@ -17,8 +19,15 @@ export interface PipelineDefinition<In, Out, P extends Params> {
   readonly description?: string;
   /** Named string options with defaults, overridden per run with `sluice run <name> --param key=value`. */
   readonly params?: P;
-  /** The source, or a function of the params that makes it. */
-  readonly source: Source<In> | ((params: P) => Source<In>);
+  /** The source, or a function of the params that makes it. (Or several `sources` and a `combine`.) */
+  readonly source?: Source<In> | ((params: P) => Source<In>);
+  /**
+   * Several sources read in one run, each staged as a table named after it (with its own columns and transform),
+   * then joined by `combine` into the destination's rows. Instead of `source` and `transform`.
+   */
+  readonly sources?: Readonly<Record<string, CombineSourceDefinition<P>>>;
+  /** With `sources`: one SELECT over them returning the destination's columns, e.g. `SELECT ... FROM us JOIN recovered USING (date)`. */
+  readonly combine?: string | { readonly sql: string };
   /** Per record: the row to load, or null to filter it out. Without it, fields map to columns by name. */
   readonly transform?: TransformFn<In, NoInfer<Out>>;
   readonly destination: Destination<Out>;
@@ -86,8 +95,10 @@ export interface Pipeline {
   readonly name: string;
   readonly description?: string;
   readonly params: Params;
-  /** Makes the source for a run's params. */
+  /** Makes the source for a run's params (for a combine: its sources as one, each object under its source's name). */
   source(params: Params): Source;
+  /** Several sources joined in SQL before the load, when the definition has `sources`. */
+  readonly combine?: Combine;
   readonly transform?: TransformFn<unknown, object>;
   readonly destination: Destination;
   readonly rejects: RejectLimit;
@@ -107,7 +118,9 @@ const definitionSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, - and _, starting with a letter'),
   description: z.string().optional(),
   params: z.record(z.string(), z.string()).default({}),
-  source: z.custom<unknown>((v) => isSource(v) || typeof v === 'function', 'expected a source such as files("*.csv")'),
+  source: z.custom<unknown>((v) => isSource(v) || typeof v === 'function', 'expected a source such as files("*.csv")').optional(),
+  sources: combineSourcesSchema.optional(),
+  combine: combineSchema.optional(),
   transform: z.custom<TransformFn<unknown, object>>((v) => typeof v === 'function', 'expected a function (row, ctx) => row').optional(),
   destination: z.custom<Destination>(isDestination, 'expected a destination such as postgres.table("name", { columns })'),
   rejects: z.union([
@@ -131,7 +144,11 @@ const definitionSchema = z.object({
     y: z.array(z.string().min(1)).min(1), group: z.string().optional(), groups: z.array(z.string()).optional(),
   }).strict()).default([]),
   checks: z.array(z.unknown()).default([]),
-}).strict();
+}).strict().superRefine((d, ctx) => {
+  if ((d.source === undefined) === (d.sources === undefined)) ctx.addIssue({ code: 'custom', path: ['source'], message: 'expected exactly one of source or sources' });
+  if ((d.sources === undefined) !== (d.combine === undefined)) ctx.addIssue({ code: 'custom', path: ['combine'], message: 'sources and combine go together: the combine joins the sources' });
+  if (d.sources && d.transform) ctx.addIssue({ code: 'custom', path: ['transform'], message: 'with sources, each source has its own transform (sources.<name>.transform)' });
+}).transform(({ sources, combine, ...d }) => ({ ...d, combine: sources && combine !== undefined ? makeCombine(d.name, sources, combine) : undefined }));
 
 /**
  * Defines a pipeline; the module's default export.
@@ -146,8 +163,9 @@ const definitionSchema = z.object({
 export function definePipeline<In, Out, P extends Params = Params>(definition: PipelineDefinition<In, Out, P>): Pipeline {
   const name = typeof definition?.name === 'string' ? ` "${definition.name}"` : '';
   const checked = parseOptions(`pipeline${name}`, definitionSchema, definition);
-  const source = checked.source;
+  const { source, combine } = checked;
   const make = (params: Params): Source => {
+    if (combine) return combinedSource(Object.fromEntries(Object.entries(combine.sources).map(([name, s]) => [name, s.source(params)])));
     const made = typeof source === 'function' && !isSource(source) ? (source as (p: Params) => unknown)(params) : source;
     if (!isSource(made)) throw new Error(`pipeline "${checked.name}": source(params) did not return a source`);
     return made;

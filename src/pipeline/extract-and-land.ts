@@ -20,6 +20,8 @@ export interface Landed {
 export async function extractAndLand(input: {
   readonly source: Source; readonly pool: pg.Pool; readonly lake: Lake; readonly pipeline: string; readonly runId: string;
   readonly projectDir: string; readonly prefix: string; readonly replay: boolean; readonly log: Logger;
+  /** A combine: when any object is new, every one is loaded (a join needs all its inputs); else none is. */
+  readonly together?: boolean;
   readonly time: <T>(stage: string, work: () => Promise<T>) => Promise<T>;
 }): Promise<Landed> {
   const { source, pool, lake, pipeline, log, time } = input;
@@ -39,9 +41,10 @@ export async function extractAndLand(input: {
   const inRun = new Map<string, string>();
   const fresh: LandedObject[] = [];
   const skipped: ManifestEntry[] = [];
+  const anyNew = input.together && landed.some((o) => o.bytes === 0 || !loaded.has(o.sha256));
   for (const object of landed) {
     // An empty object has no rows to duplicate: it is always read, so each one is reported.
-    const reason = object.bytes === 0 ? undefined : loaded.has(object.sha256) ? 'already loaded' : inRun.has(object.sha256) ? `same content as ${inRun.get(object.sha256)}` : undefined;
+    const reason = object.bytes === 0 || anyNew ? undefined : loaded.has(object.sha256) ? 'already loaded' : inRun.has(object.sha256) ? `same content as ${inRun.get(object.sha256)}` : undefined;
     if (!reason) {
       if (object.bytes) inRun.set(object.sha256, object.name);
       fresh.push(object);

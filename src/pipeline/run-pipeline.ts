@@ -15,6 +15,7 @@ import { extractAndLand, type Landed } from './extract-and-land.ts';
 import { attemptOutcome, failedOutcome, type Outcome } from './run-outcome.ts';
 import { stageTimer } from './stage-timer.ts';
 import { transformAndLoad, type Progress } from './transform-and-load.ts';
+import { combineAndLoad } from '../combine/combine-and-load.ts';
 import { loadWarnings, StrictError, validateLoad } from './validate-load.ts';
 import { checkWarnings } from '../check/check-load.ts';
 import { recordCheckResults } from '../check/check-results.ts';
@@ -81,7 +82,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     // A load an earlier run committed but could not publish (its process stopped) is finished first.
     await publishPending({ destination: pipeline.destination, database: env.database, lake: env.lake, pipeline: pipeline.name });
     const source = options.replay ? options.replay.source(params) : pipeline.source(params);
-    const found = await extractAndLand({ source, pool, lake: env.lake, pipeline: pipeline.name, runId, projectDir: env.projectDir, prefix, replay: Boolean(options.replay), log: log.logger, time: timer.time });
+    const found = await extractAndLand({ source, pool, lake: env.lake, pipeline: pipeline.name, runId, projectDir: env.projectDir, prefix, replay: Boolean(options.replay), log: log.logger, time: timer.time, together: Boolean(pipeline.combine) });
     landed = found;
     if (!found.fresh.length) {
       const warnings = found.landed.length ? [] : [`nothing to extract: ${source.describe()} found nothing`];
@@ -90,9 +91,11 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     }
     const loaded = await timer.time('load', () => commitLoad({
       destination: pipeline.destination, database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt,
-      reload: Boolean(options.replay), quarantine, checks: pipeline.checks.length > 0,
+      reload: Boolean(options.replay || pipeline.combine), quarantine, checks: pipeline.checks.length > 0,
       objects: found.fresh.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })),
-      feed: (load) => transformAndLoad({ pipeline, source, objects: found.fresh, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger, onProgress: options.onProgress }, load),
+      feed: (load) => pipeline.combine
+        ? combineAndLoad({ combine: pipeline.combine, source, objects: found.fresh, destination: pipeline.destination, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger }, load)
+        : transformAndLoad({ pipeline, source, objects: found.fresh, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger, onProgress: options.onProgress }, load),
       validate: async (v) => { checks = await validateLoad({ ...v, pipeline, rejectedObjects: quarantine.objects, strict, pool }); },
     }));
     if (loaded.kind === 'loaded-before') throw new Error(`run key ${runKey} was loaded meanwhile by another run; nothing was loaded again`);

@@ -3,6 +3,8 @@
  * the raw zone, its observations become Parquet in the curated zone (`sluice query --lake`). The API key comes
  * from the secret store. A down API is tried 3 times, then the hour is skipped; the raw JSON of a run stays
  * in the raw zone even when the Parquet step fails.
+ * Original: Lambda + CloudWatch + two S3 buckets + Step Functions + SNS + Glue/Athena + CDK.
+ * Offline: node examples/api-to-parquet/fixture.ts. Real: your API's key in WEATHER_API_KEY and --param api=https://...
  */
 import { col, definePipeline, http, parquet, secret } from 'sluice';
 

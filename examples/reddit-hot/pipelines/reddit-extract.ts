@@ -1,6 +1,8 @@
 /**
  * Reddit, two stages (SEED-SYSTEMS.md #1 as the original was built), stage 1: every hour, the API's answer is
  * landed in the raw zone as received, and nothing else. Stage 2 (`reddit-load`) is triggered by the new object.
+ * Original: Lambda + CloudWatch cron + S3 (object-created event) + RDS Postgres + Secrets Manager. Real: your app's
+ * REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET and --param api=https://oauth.reddit.com --param auth=https://www.reddit.com
  */
 import { cron, definePipeline, http, landOnly, secret } from 'sluice';
 import { redditSource } from '../posts.ts';

@@ -1,6 +1,7 @@
 /**
  * Reddit, two stages, stage 2: a new raw answer in `reddit-extract`'s raw zone starts a run that loads it.
  * Every raw answer is loaded once (the ledger knows its content); its hour comes from the extraction run's id.
+ * Original: the Lambda an S3 object-created event started. Real: the same, over reddit-extract's real answers.
  */
 import path from 'node:path';
 import { definePipeline, files, onFile } from 'sluice';

@@ -1,4 +1,9 @@
-/** The stock-batch system (SEED-SYSTEMS.md #3): per-company daily price files into one typed table. */
+/**
+ * The stock-batch system (SEED-SYSTEMS.md #3): per-company daily price files into one typed table.
+ * Original: S3 + AWS Data Pipeline + EC2 + RDS Postgres + SNS + Lambda, started by a `.SUCCESS` marker.
+ * Offline: generated sample files. Real: the Kaggle "Huge Stock Market Dataset" folder (Stocks/*.us.txt and
+ * top_companies.txt): npx sluice run stocks --project examples/stocks --param input=/path/to/stocks
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { col, definePipeline, email, files, onFile, postgres } from 'sluice';

@@ -1,2 +1,0 @@
-// The covid-recovered.ts pipeline of examples/covid, so the examples' dashboard shows every example.
-export { default } from '../../covid/pipelines/covid-recovered.ts';
