@@ -86,9 +86,17 @@ describe('SQL for people on Postgres (sluice query, the SQL page) only reads', (
   });
 
   it('cannot signal sluice\'s own connections', async () => {
-    await refusedOnBoth(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and usename <> current_user`, /permission denied|must be a (superuser|member)/);
-    await refusedOnBoth(`select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and usename <> current_user`, /permission denied|must be a (superuser|member)/);
-    assert.deepEqual(await h.rows('SELECT 1 AS ok'), [{ ok: 1 }]);
+    // One of sluice's own connections, held open so that there is one to aim at.
+    const held = new pg.Client({ connectionString: h.url });
+    await held.connect();
+    try {
+      const [{ pid }] = (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+      await refusedOnBoth(`select pg_terminate_backend(${pid})`, /permission denied|must be a (superuser|member)/);
+      await refusedOnBoth(`select pg_cancel_backend(${pid})`, /permission denied|must be a (superuser|member)/);
+      assert.deepEqual((await held.query('SELECT 1 AS ok')).rows, [{ ok: 1 }]);
+    } finally {
+      await held.end();
+    }
   });
 
   it('reads the pipelines\' tables and sluice\'s run tables, including tables created after the migration', async () => {
