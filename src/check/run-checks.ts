@@ -130,7 +130,7 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
         const sql = customSql(c.query, relation, rows.target);
         const failing = await rows.query(`SELECT *, count(*) OVER () AS __failing FROM (${sql}) AS failing LIMIT ${SAMPLE_ROWS}`);
         const total = n(failing[0]?.__failing);
-        found.set(c, { failingRows: total, failed: total > 0, message: `${count(total)} failing rows`, samples: failing.map(({ __failing: _, ...r }) => r) });
+        found.set(c, { failingRows: total, failed: total > 0, message: `${count(total)} failing row${total === 1 ? '' : 's'}`, samples: failing.map(({ __failing: _, ...r }) => r) });
       });
     }
   }
