@@ -7,7 +7,7 @@ import { combineInto } from '../src/combine/combine-into.ts';
 import { combinedSource } from '../src/combine/combined-source.ts';
 import { stageSources } from '../src/combine/source-stages.ts';
 import type { Source } from '../src/extract/source.ts';
-import { col } from '../src/index.ts';
+import { col, definePipeline, httpFile, postgres } from '../src/index.ts';
 import { freshDatabase } from './helpers.ts';
 
 const US = { date: col.date({ nullable: false }), cases: col.bigint(), deaths: col.bigint() };
@@ -130,5 +130,28 @@ describe('combinedSource: several sources as one', () => {
     await assert.rejects(async () => {
       for await (const _ of both.parse(Readable.from(['']), 'other/x.csv'));
     }, /not an object of this pipeline's sources \(us, recovered\)/);
+  });
+});
+
+describe('definePipeline with sources and combine', () => {
+  const csv = (name: string) => ({ source: httpFile(`https://example.com/${name}.csv`), columns: { date: col.date() } });
+  const destination = postgres.table('joined', { columns: { date: col.date() } });
+  const define = (extra: Record<string, unknown>) => () => definePipeline({ name: 'joined', destination, ...extra } as Parameters<typeof definePipeline>[0]);
+
+  it('reads its sources as one, each object under its source name, and keeps the join', () => {
+    const pipeline = define({ sources: { a: csv('a'), b: csv('b') }, combine: { sql: 'SELECT date FROM a JOIN b USING (date);' } })();
+    assert.equal(pipeline.combine?.sql, 'SELECT date FROM a JOIN b USING (date)');
+    assert.deepEqual(Object.keys(pipeline.combine!.sources), ['a', 'b']);
+    assert.equal(pipeline.source({}).describe(), 'a: http-file https://example.com/a.csv (csv); b: http-file https://example.com/b.csv (csv)');
+  });
+
+  it('refuses definitions that mix or miss the parts of a combine, saying what to write', () => {
+    assert.throws(define({ source: csv('a').source, sources: { a: csv('a'), b: csv('b') }, combine: 'SELECT 1' }), /source: expected exactly one of source or sources/);
+    assert.throws(define({ sources: { a: csv('a'), b: csv('b') } }), /combine: sources and combine go together/);
+    assert.throws(define({ sources: { a: csv('a'), b: csv('b') }, combine: 'SELECT date FROM a', transform: (r: unknown) => r }), /each source has its own transform/);
+    assert.throws(define({ sources: { a: csv('a') }, combine: 'SELECT date FROM a' }), /expected at least two sources/);
+    assert.throws(define({ sources: { 'US data': csv('a'), b: csv('b') }, combine: 'SELECT 1' }), /expected a lowercase SQL name such as us or recovered/);
+    assert.throws(define({ sources: { sluice_stage: csv('a'), b: csv('b') }, combine: 'SELECT 1' }), /names starting with sluice are reserved/);
+    assert.throws(define({ sources: { a: csv('a'), b: csv('b') }, combine: 'DELETE FROM a' }), /expected one SELECT over the sources/);
   });
 });

@@ -24,18 +24,26 @@ export interface Combine {
 }
 
 /** Source names become table names in the join and folder names in the raw zone. */
-const sourceName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'expected a lowercase SQL name such as us or recovered')
-  .refine((name) => !name.startsWith('sluice'), 'names starting with sluice are reserved');
+function sourceNameProblem(name: string): string | undefined {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) return 'expected a lowercase SQL name such as us or recovered';
+  return name.startsWith('sluice') ? 'names starting with sluice are reserved' : undefined;
+}
 
 const columns = z.custom<Columns>((v) => typeof v === 'object' && v !== null && Object.keys(v).length > 0
   && Object.values(v).every((c) => typeof (c as { kind?: unknown })?.kind === 'string'), 'expected columns such as { date: col.date() }');
 
 /** The schema of `sources`: at least two named sources, each with its columns. */
-export const combineSourcesSchema = z.record(sourceName, z.object({
+export const combineSourcesSchema = z.record(z.string(), z.object({
   source: z.custom<unknown>((v) => isSource(v) || typeof v === 'function', 'expected a source such as httpFile(url)'),
   columns,
   transform: z.custom<TransformFn<unknown, object>>((v) => typeof v === 'function', 'expected a function (row, ctx) => row').optional(),
-}).strict()).refine((s) => Object.keys(s).length >= 2, 'expected at least two sources (one source needs no combine: use source)');
+}).strict()).superRefine((sources, ctx) => {
+  for (const name of Object.keys(sources)) {
+    const problem = sourceNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+  if (Object.keys(sources).length < 2) ctx.addIssue({ code: 'custom', message: 'expected at least two sources (one source needs no combine: use source)' });
+});
 
 /** The schema of `combine`: the join as SQL, or `{ sql }`. */
 export const combineSchema = z.union([z.string(), z.object({ sql: z.string() }).strict()])
