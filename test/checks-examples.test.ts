@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { NYT_PATH, nytCsv, startCovidFixture } from '../examples/covid/fixture.ts';
 import { generateStocks } from '../examples/stocks/generate.ts';
 import { generateSuppliers } from '../examples/tpch-supplier/generate.ts';
-import { freshDatabase, query, ROOT, sluice, tempDir } from './helpers.ts';
+import { freshDatabase, query, ROOT, sluice, sluiceAsync, tempDir } from './helpers.ts';
 
 describe("the examples' checks", () => {
   let url: string;
@@ -50,5 +51,25 @@ describe("the examples' checks", () => {
     assert.ok(result.warnings.includes(`check "open_value >= 0" warned: 1 of ${result.counts.loaded} rows are outside 0..∞ (first: -1.5 at ${name} line ${line})`), result.warnings.join('\n'));
     assert.ok(result.warnings.some((w: string) => w.startsWith('check "low_value <= high_value" warned: 1 failing row')), result.warnings.join('\n'));
     assert.deepEqual(await query(url, `SELECT count(*)::int AS n FROM historical_stocks_data WHERE open_value < 0`), [{ n: 1 }]);
+  });
+
+  it('COVID: a cumulative count lower than the day before is a warning naming the day, and the days load', async () => {
+    // Day 5 of the NYT file reports fewer cases than day 4.
+    const lines = nytCsv(10).trim().split('\n');
+    const [date, , deaths] = lines[6]!.split(',');
+    const lowered = Number(lines[5]!.split(',')[1]) - 1;
+    lines[6] = [date, lowered, deaths].join(',');
+    const fixture = await startCovidFixture(0, { days: 10, serve: { [NYT_PATH]: lines.join('\n') + '\n' } });
+    try {
+      const out = await sluiceAsync(['run', 'covid', '--project', path.join(ROOT, 'examples/covid'), '--json', '--param', `base=${fixture.base}`], env);
+      const result = JSON.parse(out.stdout);
+      assert.equal(result.status, 'succeeded', result.error);
+      const check = result.checks.find((c: { name: string }) => c.name === 'cases and deaths never decrease day over day');
+      assert.deepEqual([check.status, check.failingRows, check.samples.map((r: { date: string }) => r.date)], ['warned', 1, [date]]);
+      assert.ok(result.warnings.some((w: string) => w.startsWith('check "cases and deaths never decrease day over day" warned: 1 failing row (first: {')), result.warnings.join('\n'));
+      assert.deepEqual(await query(url, 'SELECT cases::int FROM covid_us_daily WHERE date = $1', [date]), [{ cases: lowered }]);
+    } finally {
+      await fixture.close();
+    }
   });
 });

@@ -35,6 +35,22 @@ export default definePipeline({
   // One notification per run, success or failure, with the counts, as the original's SNS topic sent: set
   // SLUICE_SMTP_URL (smtp://user:pass@host:port) and COVID_ALERT_TO to turn it on.
   alerts: process.env.COVID_ALERT_TO ? email({ to: process.env.COVID_ALERT_TO, subject: 'COVID daily load: {{Status}}', on: ['success', 'failure'] }) : [],
+  // Cumulative counts: a day lower than the day before is a revision or a bad file. Said on the run; the load goes on.
+  checks: [{
+    kind: 'sql', name: 'cases and deaths never decrease day over day', warn: true,
+    query: `WITH days AS (
+              SELECT s.date, s.cases, s.deaths FROM {{staged}} AS s
+              UNION ALL
+              SELECT t.date, t.cases, t.deaths FROM {{target}} AS t WHERE t.date NOT IN (SELECT s.date FROM {{staged}} AS s)
+            ), ordered AS (
+              SELECT date, cases, deaths, lag(date) OVER (ORDER BY date) AS day_before,
+                     lag(cases) OVER (ORDER BY date) AS cases_before, lag(deaths) OVER (ORDER BY date) AS deaths_before
+              FROM days
+            )
+            SELECT * FROM ordered
+            WHERE (cases < cases_before OR deaths < deaths_before)
+              AND (date IN (SELECT s.date FROM {{staged}} AS s) OR day_before IN (SELECT s.date FROM {{staged}} AS s))`,
+  }],
   // The original showed this in QuickSight; sluice's dashboard draws it on the pipeline's page.
   dashboards: [{ title: 'US cases, deaths and recovered', table: 'covid_us_daily', x: 'date', y: ['cases', 'deaths', 'recovered'] }],
 });
