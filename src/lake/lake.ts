@@ -6,6 +6,8 @@ export interface LakeObject {
   readonly key: string;
   readonly size: number;
   readonly modified: Date;
+  /** Its storage class, where the store reports one (S3 listings do). */
+  readonly storageClass?: string;
 }
 
 /**
@@ -20,6 +22,6 @@ export interface Lake {
   /** Objects whose key starts with `prefix`, in key order. */
   list(prefix: string): AsyncIterable<LakeObject>;
   delete(key: string): Promise<void>;
-  /** Optional (S3): moves an object to another storage class, e.g. `STANDARD_IA`. */
-  setStorageClass?(key: string, storageClass: string): Promise<void>;
+  /** Optional (S3): moves an object to another storage class, e.g. `STANDARD_IA`. False when it was in that class already. */
+  setStorageClass?(key: string, storageClass: string): Promise<boolean>;
 }

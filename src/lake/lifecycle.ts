@@ -49,8 +49,9 @@ export async function applyLifecycle(lake: Lake, rules: readonly LifecycleRule[]
         if (!options.dryRun) await lake.delete(object.key);
       } else {
         if (!lake.setStorageClass) throw new Error(`lifecycle: storage classes exist only on S3 lakes; ${lake.location} is not one`);
-        done.push({ key: object.key, action: `storage class ${action.storageClass}` });
-        if (!options.dryRun) await lake.setStorageClass(object.key, action.storageClass);
+        // Rules run hourly: an object already in its class is left alone, not copied onto itself again.
+        if (object.storageClass === action.storageClass) continue;
+        if (options.dryRun || await lake.setStorageClass(object.key, action.storageClass)) done.push({ key: object.key, action: `storage class ${action.storageClass}` });
       }
     }
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import S3rver from 's3rver';
 import { lakeContract } from '../lake-contract.ts';
+import { applyLifecycle } from '../lifecycle.ts';
 import { s3Lake } from './s3-lake.ts';
 
 // A real S3 protocol server on loopback.
@@ -28,6 +29,14 @@ describe('s3 lake storage classes', () => {
     const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials });
     const head = await client.send(new HeadObjectCommand({ Bucket: lake.location.split('/')[2], Key: 'team/sluice/raw/p/dt=2020-01-01/r/a.json' }));
     assert.equal(head.StorageClass, 'STANDARD_IA');
+  });
+
+  it('leaves an object already in its class alone when the lifecycle runs again', async () => {
+    const lake = await bucketLake();
+    await lake.put('raw/p/dt=2020-01-01/r/a.json', '{}');
+    const rules = [{ zone: 'raw', olderThanDays: 30, action: { storageClass: 'STANDARD_IA' } }] as const;
+    assert.deepEqual((await applyLifecycle(lake, rules)).map((a) => a.action), ['storage class STANDARD_IA']);
+    assert.deepEqual(await applyLifecycle(lake, rules), []);
   });
 });
 

@@ -62,7 +62,7 @@ export function s3Lake(options: S3LakeOptions): Lake {
         const page = await client.send(new ListObjectsV2Command({
           Bucket: options.bucket, Prefix: options.prefix ? `${options.prefix}/${prefix}` : prefix, ContinuationToken: token,
         }));
-        for (const o of page.Contents ?? []) yield { key: strip(o.Key!), size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+        for (const o of page.Contents ?? []) yield { key: strip(o.Key!), size: o.Size ?? 0, modified: o.LastModified ?? new Date(0), storageClass: o.StorageClass };
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     },
@@ -75,11 +75,14 @@ export function s3Lake(options: S3LakeOptions): Lake {
       const target = key(k);
       // A copy onto itself with the new class; REPLACE needs the object's own type and metadata passed back.
       const head = await client.send(new HeadObjectCommand({ Bucket: options.bucket, Key: target }));
+      // HEAD names no class for STANDARD. A copy onto the same class would only cost a request and reset its age.
+      if ((head.StorageClass ?? 'STANDARD') === storageClass) return false;
       const source = target.split('/').map((part) => encodeURIComponent(part).replaceAll('%3D', '=')).join('/');
       await client.send(new CopyObjectCommand({
         Bucket: options.bucket, Key: target, CopySource: `${options.bucket}/${source}`, StorageClass: storageClass as StorageClass,
         MetadataDirective: 'REPLACE', ContentType: head.ContentType, Metadata: head.Metadata,
       }));
+      return true;
     },
   };
 }
