@@ -5,6 +5,9 @@ import { land, type LandedObject, type ManifestEntry } from '../lake/raw-zone.ts
 import { loadedContent, previousObject } from '../load/ledger.ts';
 import type { Logger } from 'pino';
 import type pg from 'pg';
+import { mapInOrder } from './map-in-order.ts';
+
+const LAND_CONCURRENCY = 4;
 
 /** What was landed, and which of it is new. */
 export interface Landed {
@@ -27,15 +30,12 @@ export async function extractAndLand(input: {
   const { source, pool, lake, pipeline, log, time } = input;
   const found = await time('extract', () => source.list({ projectDir: input.projectDir, runId: input.runId, previous: (name) => previousObject(pool, pipeline, name) }));
   log.info({ source: source.describe(), objects: found.length }, 'extracted');
-  const landed = await time('land', async () => {
-    const out: LandedObject[] = [];
-    for (const object of found) {
-      const landedObject = await land(lake, input.prefix, object);
-      out.push(landedObject);
-      log.info({ object: object.name, key: landedObject.key, bytes: landedObject.bytes, sha256: landedObject.sha256 }, 'landed');
-    }
-    return out;
-  });
+  // A few objects at a time: landing a small file is mostly waiting on the disk or the bucket.
+  const landed = await time('land', () => mapInOrder(found, LAND_CONCURRENCY, async (object): Promise<LandedObject> => {
+    const landedObject = await land(lake, input.prefix, object);
+    log.info({ object: object.name, key: landedObject.key, bytes: landedObject.bytes, sha256: landedObject.sha256 }, 'landed');
+    return landedObject;
+  }));
   // A replay re-derives what was loaded before, on purpose: the content ledger does not stop it.
   const loaded = input.replay ? new Set<string>() : await loadedContent(pool, pipeline, landed.map((o) => o.sha256));
   const inRun = new Map<string, string>();
