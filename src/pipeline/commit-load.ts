@@ -7,7 +7,6 @@ import type { Destination, Load, LoadedObject, Staged } from '../load/destinatio
 import { beginLoad, type LoadClaim } from '../load/load-transaction.ts';
 import { markPublished, pendingPublications } from '../load/ledger.ts';
 import type { Lake } from '../lake/lake.ts';
-import { RetryableError } from '../extract/errors.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import type { Fed } from './transform-and-load.ts';
@@ -70,7 +69,7 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
   // Committed: from here a failure leaves the publication pending, and the next run of the pipeline finishes it.
   if (publication) {
     await publish(plan, plan.runKey, publication).catch((error: Error) => {
-      throw new RetryableError(`run key ${plan.runKey} committed, but publishing its rows failed (${error.message}); the next run of ${plan.pipeline} publishes them`);
+      throw new Error(`run key ${plan.runKey} committed, but publishing its rows failed (${error.message}); the next run of ${plan.pipeline} publishes them`);
     });
   }
   return outcome;

@@ -78,9 +78,9 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   let landed: Landed | undefined;
   let checks: readonly CheckResult[] = [];
   const run = async (): Promise<Outcome> => {
-    if (committed) return attemptOutcome({ notes: [`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`] });
     // A load an earlier run committed but could not publish (its process stopped) is finished first.
     await publishPending({ destination: pipeline.destination, database: env.database, lake: env.lake, pipeline: pipeline.name });
+    if (committed) return attemptOutcome({ notes: [`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`] });
     const source = options.replay ? options.replay.source(params) : pipeline.source(params);
     const found = await extractAndLand({ source, pool, lake: env.lake, pipeline: pipeline.name, runId, projectDir: env.projectDir, prefix, replay: Boolean(options.replay), log: log.logger, time: timer.time, together: Boolean(pipeline.combine) });
     landed = found;
