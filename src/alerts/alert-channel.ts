@@ -1,7 +1,8 @@
 /** The AlertChannel interface, and the rule that says when a channel is used. */
 
 /** What happened to a run, as alerts name it. */
-export type AlertEvent = 'success' | 'failure' | 'recovery' | 'skip';
+/** `warning`: a run that succeeded but needs attention (extracted nothing, everything rejected, header or check warnings). */
+export type AlertEvent = 'success' | 'failure' | 'recovery' | 'skip' | 'warning';
 
 /** One alert, rendered. `text` is the plain-text body (it never holds a secret). */
 export interface AlertMessage {
@@ -48,5 +49,5 @@ export interface RuleOptions {
 export function rule(channel: AlertChannel, options: RuleOptions): AlertRule {
   const afterFailures = options.afterFailures ?? 1;
   if (!Number.isInteger(afterFailures) || afterFailures < 1) throw new Error(`${channel.kind} alert: afterFailures must be a whole number >= 1`);
-  return { channel, on: options.on ?? ['failure', 'recovery'], afterFailures };
+  return { channel, on: options.on ?? ['failure', 'recovery', 'warning'], afterFailures };
 }

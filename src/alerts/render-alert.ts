@@ -16,7 +16,7 @@ export function renderAlert(event: AlertEvent, run: RunResult, settings: AlertSe
   const link = settings.dashboardUrl ? `${settings.dashboardUrl.replace(/\/+$/, '')}/runs/${run.runId}` : undefined;
   const when = (run.startedAt ?? new Date()).toISOString().slice(0, 16).replace('T', ' ');
   const lines = [
-    `${run.pipeline}: ${run.status}${event === 'recovery' ? ' (recovered)' : ''} — run ${run.runId}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}, started ${when} UTC`,
+    `${run.pipeline}: ${run.status}${event === 'recovery' ? ' (recovered)' : event === 'warning' ? ' with warnings' : ''} — run ${run.runId}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}, started ${when} UTC`,
     `Duration: ${(run.durationMs / 1000).toFixed(1)} s`,
     `Rows: extracted ${c.extracted} = loaded ${c.loaded} + rejected ${c.rejected} + filtered ${c.filtered}; inserted ${c.inserted}, updated ${c.updated}, unchanged ${c.unchanged}`,
   ];

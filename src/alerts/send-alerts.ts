@@ -33,7 +33,7 @@ export async function sendAlerts(pool: pg.Pool, rules: readonly AlertRule[], run
   const recovered = run.status === 'succeeded' && (before[0] === 'failed' || before[0] === 'skipped');
   const sent: SentAlert[] = [];
   for (const rule of rules) {
-    const event = pick(rule, run.status, recovered, failuresInARow);
+    const event = pick(rule, run.status, recovered, failuresInARow, run.warnings.length > 0);
     if (!event) continue;
     const channel = rule.channel.describe();
     try {
@@ -50,10 +50,14 @@ export async function sendAlerts(pool: pg.Pool, rules: readonly AlertRule[], run
   return sent;
 }
 
-/** The one event a rule alerts on for this outcome, if any (a recovery is also a success: one alert, not two). */
-function pick(rule: AlertRule, status: string, recovered: boolean, failuresInARow: number): AlertEvent | undefined {
+/**
+ * The one event a rule alerts on for this outcome, if any. A recovery is also a success, and a success with warnings
+ * is also a warning: one alert, not two, and its body carries the warnings either way.
+ */
+function pick(rule: AlertRule, status: string, recovered: boolean, failuresInARow: number, warned: boolean): AlertEvent | undefined {
   if (status === 'failed') return rule.on.includes('failure') && (rule.afterFailures === 1 || failuresInARow === rule.afterFailures) ? 'failure' : undefined;
   if (status === 'skipped') return rule.on.includes('skip') ? 'skip' : undefined;
   if (recovered && rule.on.includes('recovery')) return 'recovery';
-  return rule.on.includes('success') ? 'success' : undefined;
+  if (rule.on.includes('success')) return 'success';
+  return warned && rule.on.includes('warning') ? 'warning' : undefined;
 }
