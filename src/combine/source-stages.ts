@@ -4,12 +4,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { CopyWriter } from '../load/postgres/copy-writer.ts';
 import { quoteIdent } from '../load/postgres/identifiers.ts';
 import { formatType } from '../load/postgres/table-schema.ts';
+import type { ColumnValue } from '../transform/column-coercer.ts';
 import type { Columns } from '../transform/columns.ts';
 
 /** The staged sources of one load. */
 export interface SourceStages {
   /** Appends rows (the columns' canonical text, in declaration order) to the source's table. */
-  write(source: string, rows: readonly (readonly (string | null)[])[]): Promise<void>;
+  write(source: string, rows: readonly (readonly ColumnValue[])[]): Promise<void>;
   /** Ends the COPY in progress; resolves to the rows staged per source. */
   end(): Promise<Readonly<Record<string, number>>>;
   /** True while a COPY is open (the connection can then only be dropped, not rolled back). */

@@ -7,6 +7,7 @@ import type { Database } from '../database/database.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { Readable } from 'node:stream';
 import type { CsvText, SourceReject } from '../extract/source.ts';
+import type { ColumnValue } from '../transform/column-coercer.ts';
 import type { Columns } from '../transform/columns.ts';
 
 /** A raw object whose rows this load carries; recorded so the same bytes are never loaded twice. */
@@ -44,10 +45,13 @@ export interface LedgerTransaction {
   drop(): void;
 }
 
-/** Rows of one source object, as the declared columns' canonical text (see `toColumnText`) in declaration order. */
+/**
+ * Rows of one source object, in declaration order: each value the column's canonical text (see `toColumnText`),
+ * or a checked number or boolean whose `String()` is that text.
+ */
 export interface RowBatch {
   readonly source: string;
-  readonly rows: readonly (readonly (string | null)[])[];
+  readonly rows: readonly (readonly ColumnValue[])[];
   /** Line (or record index) of each row. */
   readonly lines: readonly number[];
 }

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ColumnValue } from '../transform/column-coercer.ts';
 import type { Column, Columns } from '../transform/columns.ts';
 import type { Lake } from '../lake/lake.ts';
 
@@ -34,12 +35,12 @@ export function curatedBatch(columns: Columns) {
   let rows = 0;
   const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
   return {
-    /** Appends rows (the columns' canonical text, in declaration order). */
-    async write(batch: readonly (readonly (string | null)[])[]): Promise<void> {
+    /** Appends rows (the columns' canonical text or checked numbers, in declaration order). */
+    async write(batch: readonly (readonly ColumnValue[])[]): Promise<void> {
       let text = '';
       for (const row of batch) {
         const record: Record<string, string | null> = {};
-        for (let i = 0; i < names.length; i++) record[names[i]!] = row[i] ?? null;
+        for (let i = 0; i < names.length; i++) record[names[i]!] = row[i] === null || row[i] === undefined ? null : String(row[i]);
         text += JSON.stringify(record) + '\n';
       }
       rows += batch.length;

@@ -2,7 +2,7 @@
 import type { RecordBatch } from '../extract/source.ts';
 import { DefinitionError } from '../pipeline/parse-options.ts';
 import { CoercionError } from './coerce.ts';
-import { columnCoercer } from './column-coercer.ts';
+import { columnCoercer, type ColumnValue } from './column-coercer.ts';
 import type { Columns } from './columns.ts';
 import { uniqueSnakeCase } from './identifiers.ts';
 import type { Reject } from './quarantine.ts';
@@ -20,9 +20,12 @@ export interface TransformContext {
 /** A pipeline's transform: a row to load, or null/undefined to filter the record out. */
 export type TransformFn<In, Out> = (row: In, ctx: TransformContext) => Out | null | undefined;
 
-/** One batch after the transform stage: rows as the columns' canonical text, in declaration order. */
+/**
+ * One batch after the transform stage, in declaration order: each value the column's canonical text, or a checked
+ * number or boolean whose `String()` is that text (a binary COPY takes it as it is; text is made only where needed).
+ */
 export interface TransformedBatch {
-  readonly rows: (string | null)[][];
+  readonly rows: ColumnValue[][];
   /** The line of each row. */
   readonly lines: number[];
   readonly rejects: Reject[];
@@ -52,7 +55,7 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
     return out;
   };
   const apply = (batch: RecordBatch<In>): TransformedBatch => {
-    const rows: (string | null)[][] = [];
+    const rows: ColumnValue[][] = [];
     const lines: number[] = [];
     const rejects: Reject[] = [...batch.rejects];
     let filtered = 0;
@@ -72,11 +75,10 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
           if (!known.has(key)) throw new DefinitionError(`the transform returned "${key}", which is not a declared column (columns: ${names.join(', ')})`);
         }
       }
-      const row: (string | null)[] = new Array(names.length);
+      const row: ColumnValue[] = new Array(names.length);
       for (let j = 0; j < names.length; j++) {
         try {
-          const value = coercers[j]!(out[names[j]!]);
-          row[j] = value === null || typeof value === 'string' ? value : String(value);
+          row[j] = coercers[j]!(out[names[j]!]);
         } catch (error) {
           if (!(error instanceof CoercionError)) throw error;
           return void rejects.push({ source: batch.source, line, column: names[j], reason: `column "${names[j]}": ${error.message}`, raw: preview(record) });

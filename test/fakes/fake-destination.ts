@@ -66,7 +66,8 @@ export function fakeDestination(knobs: FakeKnobs = {}): Destination & { readonly
               failures++;
               throw new Error(`fake destination: partial load, failed after ${rows.length} rows`);
             }
-            rows.push(row);
+            // Kept as text, as a store of text would keep them (numbers arrive as numbers).
+            rows.push(row.map((v) => (v === null ? null : String(v))));
           }
           if (inLedger && batch.rows.length) {
             await client.query(`INSERT INTO ${table(name)} SELECT * FROM unnest($1::int[], $2::text[])`,

@@ -1,5 +1,6 @@
 /** Encodes rows as COPY text and streams them into a COPY in ~64 KB writes, waiting when Postgres is behind. */
 import type { Writable } from 'node:stream';
+import type { ColumnValue } from '../../transform/column-coercer.ts';
 import { CopyStream } from './copy-stream.ts';
 
 const FLUSH_AT = 64 * 1024;
@@ -22,12 +23,12 @@ export class CopyWriter {
   }
 
   /** Appends rows; resolves once they are buffered or handed to the socket. */
-  async write(rows: readonly (readonly (string | null)[])[]): Promise<void> {
+  async write(rows: readonly (readonly ColumnValue[])[]): Promise<void> {
     for (const row of rows) {
       let line = '';
       for (let i = 0; i < row.length; i++) {
         const value = row[i];
-        line += (i ? '\t' : '') + (value === null || value === undefined ? '\\N' : SPECIAL.test(value) ? escape(value) : value);
+        line += (i ? '\t' : '') + (value === null || value === undefined ? '\\N' : typeof value !== 'string' ? String(value) : SPECIAL.test(value) ? escape(value) : value);
       }
       this.#parts.push(line + '\n');
       this.#size += line.length + 1;
