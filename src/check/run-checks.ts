@@ -86,6 +86,8 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
     const now = context.now ?? new Date();
     const select = ['count(*) AS n', ...scanned.flatMap((c, i) => {
       const where = rowCondition(c, context.columns, p);
+      // count(column) reads only the null flag: cheaper per row than a filter, and nulls are count(*) - count(column).
+      if (c.kind === 'notNull') return [`count(${col(c.column)}) AS c${i}`];
       if (where) return [`count(*) FILTER (WHERE ${where}) AS c${i}`];
       if (c.kind !== 'freshness') return [];
       const since = p.add(new Date(now.getTime() - durationMs(c.maxAge)).toISOString(), 'timestamptz');
@@ -101,7 +103,7 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
         const stale = n(row[`f${i}`]) === 0;
         found.set(c, { failingRows: null, failed: stale, message: newest === null ? `no ${c.column} values` : `newest ${c.column} is ${newest}${stale ? `, older than ${c.maxAge}` : ''}` });
       } else {
-        const failing = n(row[`c${i}`]);
+        const failing = c.kind === 'notNull' ? total - n(row[`c${i}`]) : n(row[`c${i}`]);
         found.set(c, { failingRows: failing, failed: failing > 0, message: `${count(failing)} of ${count(total)} rows ${FAILS[c.kind]!(c)}`,
           sample: (sp) => ({ where: rowCondition(c, context.columns, sp)! }) });
       }
