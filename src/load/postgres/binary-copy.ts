@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { ColumnKind } from '../../transform/columns.ts';
-import { CopyStream } from './copy-stream.ts';
+import { CopyStream, type RowPositions } from './copy-stream.ts';
 import { BinaryBuffer, valueEncoder, type CopyValue, type ValueEncoder } from './binary-values.ts';
 
 const FLUSH_AT = 64 * 1024;
@@ -37,17 +37,29 @@ export class BinaryCopyWriter {
     this.#out.pos = HEADER.length;
   }
 
-  /** Appends rows; resolves once they are buffered or handed to the socket. */
-  async write(rows: readonly (readonly (CopyValue | null)[])[]): Promise<void> {
+  /**
+   * Appends rows; resolves once they are buffered or handed to the socket. `at`: the rows' positions, for the
+   * COPY's last two (integer) columns: their object's index, and each row's line.
+   */
+  async write(rows: readonly (readonly (CopyValue | null)[])[], at?: RowPositions): Promise<void> {
     const out = this.#out;
     const encoders = this.#encoders;
     const width = encoders.length;
-    for (const row of rows) {
+    const own = at ? width - 2 : width;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       out.int16(width);
-      for (let i = 0; i < width; i++) {
+      for (let i = 0; i < own; i++) {
         const value = row[i];
         if (value === null || value === undefined) out.int32(-1);
         else encoders[i]!(out, value);
+      }
+      if (at) {
+        out.ensure(16);
+        out.pos = out.buf.writeInt32BE(4, out.pos);
+        out.pos = out.buf.writeInt32BE(at.source, out.pos);
+        out.pos = out.buf.writeInt32BE(4, out.pos);
+        out.pos = out.buf.writeInt32BE(at.lines[r]!, out.pos);
       }
       if (out.pos >= FLUSH_AT) await this.#flush();
     }

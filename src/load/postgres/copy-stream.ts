@@ -2,6 +2,12 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
+/** Where a batch's rows come from, for a stage that keeps positions: the object's index and each row's line. */
+export interface RowPositions {
+  readonly source: number;
+  readonly lines: readonly number[];
+}
+
 /** A COPY's input stream with its first error kept: every later send or end throws it. */
 export class CopyStream {
   readonly #stream: Writable;

@@ -1,7 +1,7 @@
 /** Encodes rows as COPY text and streams them into a COPY in ~64 KB writes, waiting when Postgres is behind. */
 import type { Writable } from 'node:stream';
 import type { ColumnValue } from '../../transform/column-coercer.ts';
-import { CopyStream } from './copy-stream.ts';
+import { CopyStream, type RowPositions } from './copy-stream.ts';
 
 const FLUSH_AT = 64 * 1024;
 const SPECIAL = /[\\\t\n\r]/;
@@ -22,14 +22,16 @@ export class CopyWriter {
     this.#stream = new CopyStream(stream);
   }
 
-  /** Appends rows; resolves once they are buffered or handed to the socket. */
-  async write(rows: readonly (readonly ColumnValue[])[]): Promise<void> {
-    for (const row of rows) {
+  /** Appends rows; resolves once they are buffered or handed to the socket. `at`: positions for the last two columns. */
+  async write(rows: readonly (readonly ColumnValue[])[], at?: RowPositions): Promise<void> {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       let line = '';
       for (let i = 0; i < row.length; i++) {
         const value = row[i];
         line += (i ? '\t' : '') + (value === null || value === undefined ? '\\N' : typeof value !== 'string' ? String(value) : SPECIAL.test(value) ? escape(value) : value);
       }
+      if (at) line += `\t${at.source}\t${at.lines[r]}`;
       this.#parts.push(line + '\n');
       this.#size += line.length + 1;
       if (this.#size >= FLUSH_AT) await this.#flush();

@@ -98,8 +98,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       rows += batch.rows.length;
       await curated?.write(batch.rows);
       if (!positions) return rowCopy().write(batch.rows);
-      const index = String(sourceIndex(batch.source));
-      await rowCopy().write(batch.rows.map((row, i) => [...row, index, String(batch.lines[i])]));
+      await rowCopy().write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines });
     },
     // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows;
     // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads;
