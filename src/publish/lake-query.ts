@@ -3,6 +3,7 @@
  * such as `dt` become columns). DuckDB runs sandboxed: it may read only the curated files, and writes nothing.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
@@ -34,7 +35,9 @@ const REFUSED = 'sluice query --lake runs read-only queries only: exactly one SE
  */
 export async function queryLake(lake: Lake, sql: string, options: { folder?: string; cacheDir: string; timeoutMs?: number; maxRows?: number }): Promise<QueryResult> {
   const root = options.folder ?? (await syncCurated(lake, options.cacheDir));
-  const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', allow_community_extensions: 'false' });
+  // DuckDB always allows its temp directory, by default ./.tmp of the current folder: give it a private one instead.
+  const spill = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-lake-query-'));
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: spill, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', allow_community_extensions: 'false' });
   const connection = await instance.connect();
   const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
   try {
@@ -60,6 +63,7 @@ export async function queryLake(lake: Lake, sql: string, options: { folder?: str
   } finally {
     connection.closeSync();
     instance.closeSync();
+    fs.rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readOnlyQuery } from '../src/database/read-only-query.ts';
+import { localLake } from '../src/lake/local-lake.ts';
+import { withPipelineLock } from '../src/pipeline/pipeline-lock.ts';
+import { queryLake } from '../src/publish/lake-query.ts';
+import { harness, tempDir } from './helpers.ts';
+
+type Harness = Awaited<ReturnType<typeof harness>>;
+
+describe('people\'s SQL cannot get in the way of sluice\'s own work', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(() => h.close());
+
+  it('a reader cannot take an advisory lock, so it cannot hold a pipeline\'s lock and block or skip its runs', async () => {
+    const lock = `hashtext('sluice.pipeline'), hashtext('orders')`;
+    for (const sql of [`select pg_advisory_lock(${lock})`, `select pg_try_advisory_lock(${lock})`, `select pg_advisory_xact_lock(${lock})`,
+      `select pg_try_advisory_xact_lock_shared(${lock})`, 'select pg_advisory_lock(1)']) {
+      await assert.rejects(readOnlyQuery(h.database, sql, 5_000), /permission denied/, sql);
+    }
+    // While a reader's query runs, a run with concurrency 'skip' still gets the lock.
+    const reading = readOnlyQuery(h.database, `select pg_sleep(1.5)`, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await withPipelineLock(h.database, 'orders', 'skip', async () => 'ran'), 'ran');
+    await reading;
+  });
+});
+
+describe('lake SQL reads no file but the curated ones, not even DuckDB\'s temp folder', () => {
+  it('refuses a file in ./.tmp (DuckDB\'s default temp directory, which it allows by itself)', async () => {
+    const project = tempDir();
+    const before = process.cwd();
+    process.chdir(project);
+    const cwd = process.cwd();
+    fs.mkdirSync(path.join(cwd, '.tmp'), { recursive: true });
+    const secret = path.join(cwd, '.tmp', `hostile-${process.pid}.txt`);
+    fs.writeFileSync(secret, 'hunter2\n');
+    try {
+      const options = { folder: path.join(project, 'lake', 'curated'), cacheDir: path.join(project, 'cache') };
+      await assert.rejects(queryLake(localLake(path.join(project, 'lake')), `select content from read_text('${secret}')`, options), /Permission Error/);
+      await assert.rejects(queryLake(localLake(path.join(project, 'lake')), `select * from glob('${path.join(cwd, '.tmp')}/*')`, options).then((r) => {
+        if (r.rows.length) throw new Error(`listed ${JSON.stringify(r.rows)}`);
+        throw new Error('Permission Error: listed nothing');
+      }), /Permission Error/);
+    } finally {
+      process.chdir(before);
+    }
+  });
+});
