@@ -6,11 +6,12 @@ import { BinaryCopyWriter } from '../src/load/postgres/binary-copy.ts';
 import { CopyWriter } from '../src/load/postgres/copy-writer.ts';
 import { quoteIdent } from '../src/load/postgres/identifiers.ts';
 import { formatType } from '../src/load/postgres/table-schema.ts';
-import { CoercionError, toColumnText } from '../src/transform/coerce.ts';
+import { CoercionError } from '../src/transform/coerce.ts';
+import { columnCoercer, type ColumnValue } from '../src/transform/column-coercer.ts';
 import { col, type Column } from '../src/transform/columns.ts';
 import { freshDatabase } from './helpers.ts';
 
-/** What transforms return for each kind of column, valid and on the edges; values toColumnText refuses are dropped. */
+/** What transforms return for each kind of column, valid and on the edges; values the coercion refuses are dropped. */
 const CASES: Record<string, { column: Column; values: unknown[] }> = {
   integer: { column: col.integer(), values: [0, -0, 1, -2147483648, 2147483647, '  42 ', '+7', '007', 1e3, '-0'] },
   bigint: { column: col.bigint(), values: [0, -0, 2 ** 53 - 1, -(2 ** 53 - 1), '9223372036854775807', '-9223372036854775808', '123456789012345',
@@ -47,7 +48,7 @@ async function connect(url: string): Promise<pg.Client> {
 }
 
 /** Loads `rows` into a new table `table` through the text or the binary COPY; returns each row as Postgres's text. */
-async function load(client: pg.Client, table: string, columns: readonly [string, Column][], rows: (string | null)[][], format: 'text' | 'binary') {
+async function load(client: pg.Client, table: string, columns: readonly [string, Column][], rows: ColumnValue[][], format: 'text' | 'binary') {
   await client.query(`CREATE TABLE ${table} (id integer, ${columns.map(([n, c]) => `${quoteIdent(n)} ${formatType(c)}`).join(', ')})`);
   const list = ['id', ...columns.map(([n]) => quoteIdent(n))].join(', ');
   const stream = client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN${format === 'binary' ? ' (FORMAT binary)' : ''}`));
@@ -58,9 +59,10 @@ async function load(client: pg.Client, table: string, columns: readonly [string,
   return loaded as (string | null)[][];
 }
 
-function canonical(column: Column, value: unknown): string | null | undefined {
+/** The value as the transform stage hands it to a load (canonical text, or a checked number), or undefined if refused. */
+function canonical(column: Column, value: unknown): ColumnValue | undefined {
   try {
-    return toColumnText(column, value);
+    return columnCoercer(column).toValue(value);
   } catch (error) {
     if (error instanceof CoercionError) return undefined;
     throw error;

@@ -108,7 +108,64 @@ function utf8(prefix?: number): ValueEncoder {
  * numeric as Postgres's numeric_in reads the decimal text: base-10000 digits, the weight of the first, and the
  * display scale (digits after the point, less the exponent).
  */
+const POWERS = Array.from({ length: 13 }, (_, k) => 10 ** k);
+const POWERS_10000 = [1, 1e4, 1e8, 1e12];
+
+/**
+ * numeric of a number with at most 15 significant digits and 12 decimals, without making its text: the smallest
+ * scale k at which m / 10^k is exactly the number is the shortest decimal String() would print (with so few
+ * digits it is the only one), so the same value and display scale. False when the number is not of that kind.
+ */
+function shortNumeric(out: BinaryBuffer, v: number): boolean {
+  const a = Math.abs(v);
+  if (a >= 1e15 || (a < 1e-6 && a !== 0)) return false;
+  let k = 0;
+  let m = a;
+  for (; k <= 12; k++) {
+    m = Math.round(a * POWERS[k]!);
+    if (m < 1e15 && m / POWERS[k]! === a) break;
+  }
+  if (k > 12) return false;
+  // Base-10000 digits: the integer part's groups, then the fraction's k digits padded to whole groups, less
+  // leading and trailing zero groups.
+  const whole = Math.floor(m / POWERS[k]!);
+  const fractionGroups = (k + 3) >> 2;
+  const fraction = (m - whole * POWERS[k]!) * POWERS[fractionGroups * 4 - k]!;
+  let wholeGroups = 0;
+  for (let w = whole; w > 0; w = Math.floor(w / 10000)) wholeGroups++;
+  // All groups as one digit sequence: group g (0 = most significant) of whole, then of fraction.
+  const total = wholeGroups + fractionGroups;
+  const group = (g: number) => g < wholeGroups
+    ? Math.floor(whole / POWERS_10000[wholeGroups - 1 - g]!) % 10000
+    : Math.floor(fraction / POWERS_10000[total - 1 - g]!) % 10000;
+  let first = 0;
+  while (first < total && group(first) === 0) first++;
+  let last = total;
+  while (last > first && group(last - 1) === 0) last--;
+  const ndigits = last - first;
+  const weight = ndigits ? wholeGroups - 1 - first : 0;
+  out.ensure(12 + ndigits * 2);
+  const b = out.buf;
+  let p = out.pos;
+  const length = 8 + ndigits * 2;
+  b[p] = 0; b[p + 1] = 0; b[p + 2] = length >> 8; b[p + 3] = length & 255;
+  b[p + 4] = 0; b[p + 5] = ndigits;
+  b[p + 6] = (weight >> 8) & 255; b[p + 7] = weight & 255;
+  b[p + 8] = v < 0 && ndigits ? 0x40 : 0; b[p + 9] = 0;
+  b[p + 10] = 0; b[p + 11] = k;
+  p += 12;
+  for (let g = first; g < last; g++) {
+    const d = group(g);
+    b[p] = d >> 8;
+    b[p + 1] = d & 255;
+    p += 2;
+  }
+  out.pos = p;
+  return true;
+}
+
 const numeric: ValueEncoder = (out, value) => {
+  if (typeof value === 'number' && shortNumeric(out, value)) return;
   const text = String(value);
   let i = 0;
   let negative = false;
