@@ -27,6 +27,26 @@ describe('people\'s SQL cannot get in the way of sluice\'s own work', () => {
     assert.equal(await withPipelineLock(h.database, 'orders', 'skip', async () => 'ran'), 'ran');
     await reading;
   });
+
+  it('the SQL page stops reading a huge answer at its row limit, instead of holding it all in the process that runs the scheduler', async () => {
+    // 400 rows of 1 MB: 400 MB if read whole; the page shows 1,000 rows at most, so a limit of 3 reads 3 (and one more, to know).
+    const sql = `select n, repeat('x', 1000000) as pad from generate_series(1, 400) n`;
+    const heap = process.memoryUsage().heapUsed;
+    const answer = await readOnlyQuery(h.database, sql, 20_000, { maxRows: 3 });
+    assert.deepEqual(answer.rows.map((r) => r[0]), [1, 2, 3, 4]);
+    assert.equal(answer.truncated, true);
+    assert.ok(process.memoryUsage().heapUsed - heap < 100_000_000, `heap grew by ${process.memoryUsage().heapUsed - heap} bytes`);
+    // Rows of any size: the answer also stops at a byte budget.
+    const wide = await readOnlyQuery(h.database, `select repeat('y', 10000000) from generate_series(1, 100)`, 20_000, { maxRows: 1000 });
+    assert.ok(wide.rows.length < 100 && wide.truncated, `${wide.rows.length} rows of 10 MB`);
+    // The server stopped the statement: the reader's connection is gone.
+    let active = -1;
+    for (let i = 0; i < 50 && active !== 0; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 100));
+      active = (await h.rows<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = 'sluice_reader' AND state = 'active'`))[0]!.n;
+    }
+    assert.equal(active, 0, 'the reader\'s statement still runs');
+  });
 });
 
 describe('lake SQL reads no file but the curated ones, not even DuckDB\'s temp folder', () => {

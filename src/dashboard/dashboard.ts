@@ -158,7 +158,7 @@ export function createDashboard(options: DashboardOptions): Hono {
       const answer = await queryLake(options.lake, sql, { ...options.lakePlaces, timeoutMs: 10_000, maxRows: limit });
       return { columns: answer.columns, rows: answer.rows };
     }
-    const answer = await readOnlyQuery(database, sql, 10_000);
+    const answer = await readOnlyQuery(database, sql, 10_000, { maxRows: limit });
     return { columns: answer.columns, rows: answer.rows.slice(0, limit) };
   };
   app.post('/sql', async (c) => {

@@ -11,7 +11,7 @@ const POWERFUL = ['pg_read_server_files', 'pg_write_server_files', 'pg_execute_s
  * connection of its own, and cancels it from another connection when `timeoutMs` is up: nothing the statement
  * says (`set local statement_timeout = 0`, `commit`, `set role`, `reset role`) gives it more than reading.
  */
-export async function readOnlyQuery(database: Database, sql: string, timeoutMs: number): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function readOnlyQuery(database: Database, sql: string, timeoutMs: number, limits: { maxRows?: number } = {}): Promise<{ columns: string[]; rows: unknown[][]; truncated?: boolean }> {
   const url = await readerUrl(database);
   const client = await connect(url, 'sluice query');
   try {
@@ -24,8 +24,7 @@ export async function readOnlyQuery(database: Database, sql: string, timeoutMs: 
     }, timeoutMs);
     try {
       // The extended protocol takes one statement only; the server's parser decides what "one" is.
-      const result = await client.query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
-      return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
+      return await readRows(client, sql, limits.maxRows);
     } catch (error) {
       if (timedOut) throw new Error(`the query ran past ${timeoutMs / 1000} s and was stopped`);
       if (/cannot insert multiple commands into a prepared statement/.test((error as Error).message)) {
@@ -37,6 +36,43 @@ export async function readOnlyQuery(database: Database, sql: string, timeoutMs: 
     }
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** Past this many characters of values the answer is cut, whatever its row limit: rows can be of any size. */
+const MAX_CHARS = 64 * 1024 * 1024;
+
+/**
+ * The statement's rows as they arrive, keeping `maxRows` + 1 at most (the +1 tells that there are more) and
+ * MAX_CHARS of values; past either the connection is cut, so the server stops the statement and the process
+ * that serves the SQL page (also the scheduler's) never holds a whole huge answer.
+ */
+async function readRows(client: pg.Client, sql: string, maxRows = Infinity): Promise<{ columns: string[]; rows: unknown[][]; truncated?: boolean }> {
+  const rows: unknown[][] = [];
+  let columns: string[] = [];
+  let chars = 0;
+  let enough = false;
+  const query = new pg.Query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
+  query.on('row', (row: unknown[], result?: { fields: { name: string }[] }) => {
+    if (enough) return;
+    columns = result?.fields.map((f) => f.name) ?? columns;
+    rows.push(row);
+    for (const value of row) chars += typeof value === 'string' ? value.length : value !== null && typeof value === 'object' ? JSON.stringify(value)?.length ?? 8 : 8;
+    if (rows.length > maxRows || chars > MAX_CHARS) {
+      enough = true;
+      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    }
+  });
+  try {
+    const result = await new Promise<pg.QueryResult>((resolve, reject) => {
+      query.on('end', resolve);
+      query.on('error', reject);
+      void client.query(query);
+    });
+    return { columns: result.fields.map((f) => f.name), rows };
+  } catch (error) {
+    if (enough) return { columns, rows: rows.slice(0, Math.min(rows.length, maxRows + 1)), truncated: true };
+    throw error;
   }
 }
 
