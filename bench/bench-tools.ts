@@ -31,8 +31,8 @@ export function psql(url: string, work: string, script: string): number {
   return performance.now() - started;
 }
 
-/** A seeded linear congruential generator in [0, 1), so generated input is the same in every run. */
+/** A seeded 32-bit linear congruential generator in [0, 1) (exact integer steps), so generated input is the same in every run. */
 export function seeded(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let state = seed >>> 0;
+  return () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
