@@ -31,7 +31,7 @@ export interface CredentialScope {
   readonly allowTo?: readonly string[];
   /** Query parameters that carry a credential (an API key in the URL). */
   readonly query?: readonly string[];
-  /** Headers that carry a credential, besides Authorization, Proxy-Authorization, Cookie and names with key/token/secret/auth/session. */
+  /** Headers that carry a credential, besides Authorization, Proxy-Authorization, Cookie and names with key/token/secret/auth/session/password/credential/signature. */
   readonly headers?: readonly string[];
 }
 
@@ -44,7 +44,8 @@ export interface RequestOptions {
   readonly credentials?: CredentialScope;
 }
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|auth|session|password/i;
+// Any name with "key" in it: API keys go by many names (Ocp-Apim-Subscription-Key, x-functions-key, X-Key).
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|key|token|secret|auth|session|password|credential|signature/i;
 
 /**
  * Sends one request, following redirects by hand so each hop is checked; throws classified errors. As browsers
