@@ -1,5 +1,4 @@
 /** `email()`: alerts by SMTP (nodemailer). */
-import nodemailer from 'nodemailer';
 import { rule, type AlertChannel, type AlertRule, type RuleOptions } from './alert-channel.ts';
 import { renderTemplate } from './render-alert.ts';
 
@@ -24,6 +23,8 @@ export function email(options: EmailOptions): AlertRule {
     describe: () => `email ${to.join(', ')}`,
     async send(message, settings) {
       if (!settings.smtpUrl) throw new Error('no SMTP server: set SLUICE_SMTP_URL (smtp://user:password@host:port) or alerts.smtpUrl');
+      // Loaded when a mail is sent: nodemailer adds ~20 MB to every process that imports it.
+      const { default: nodemailer } = await import('nodemailer');
       const transport = nodemailer.createTransport(settings.smtpUrl);
       try {
         await transport.sendMail({ from: settings.from, to, subject: renderTemplate(subject, message.subjectValues), text: message.text });

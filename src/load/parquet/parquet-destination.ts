@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { Applied, Destination, Load, LoadContext, RowBatch, Staged, StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
 
@@ -65,6 +64,8 @@ async function duckdbView(ctx: LoadContext, staged: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
   const file = path.join(dir, 'staged.parquet');
   await pipeline(await ctx.lake.get(staged), fs.createWriteStream(file));
+  // Loaded when first needed: DuckDB adds ~30 MB to every process that imports it.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const rows: StagedRows = {
