@@ -69,10 +69,19 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
   // Committed: from here a failure leaves the publication pending, and the next run of the pipeline finishes it.
   if (publication) {
     await publish(plan, plan.runKey, publication).catch((error: Error) => {
-      throw new Error(`run key ${plan.runKey} committed, but publishing its rows failed (${error.message}); the next run of ${plan.pipeline} publishes them`);
+      throw new PublishFailed(`run key ${plan.runKey} committed, but publishing its rows failed (${error.message}); the next run of ${plan.pipeline} publishes them`, outcome);
     });
   }
   return outcome;
+}
+
+/** The load committed, then publishing it failed: the run fails, and its record still says what committed. */
+export class PublishFailed extends Error {
+  readonly committed: LoadOutcome & { kind: 'committed' };
+  constructor(message: string, committed: LoadOutcome & { kind: 'committed' }) {
+    super(message);
+    this.committed = committed;
+  }
 }
 
 /** Counts once staged: in-batch duplicates the destination resolved were extracted but not loaded. */

@@ -2,7 +2,7 @@
 import type { LandedObject, ManifestEntry } from '../lake/raw-zone.ts';
 import { emptyCounts, type Counts } from '../runs/counts.ts';
 import type { RunState } from '../runs/run-states.ts';
-import type { LoadOutcome } from './commit-load.ts';
+import { PublishFailed, type LoadOutcome } from './commit-load.ts';
 import type { Landed } from './extract-and-land.ts';
 
 /** The end of one attempt. */
@@ -35,9 +35,11 @@ export function attemptOutcome(end: { landed?: Landed; loaded?: LoadOutcome & { 
   };
 }
 
-/** A run that failed: nothing committed, so every count is zero; the raw zone still keeps what was received. */
+/** A run that failed: nothing committed, so every count is zero (unless it failed after COMMIT); the raw zone still keeps what was received. */
 export function failedOutcome(failure: unknown, landed?: Landed): Outcome {
   const error = failure instanceof Error ? failure.message : String(failure);
+  // Committed, then publishing failed: the counts are what committed (the next run publishes them).
+  if (failure instanceof PublishFailed) return { ...attemptOutcome({ landed, loaded: failure.committed }), status: 'failed', error, failure };
   return { status: 'failed', counts: emptyCounts(), notes: [], warnings: [], error, failure, ...rawZone(landed), copiedObjects: 0 };
 }
 

@@ -118,7 +118,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
   const logKey = await log.close().catch(() => null);
   const record = await finishRun(pool, runId, {
     logKey, status: outcome.status, stages: timer.stages(), rawObjects: outcome.rawObjects, notes: outcome.notes, warnings: outcome.warnings, error: outcome.error,
-    counts: { ...outcome.counts, rejectedObjects: outcome.status === 'failed' ? 0 : quarantine.objects, objects: outcome.manifest.length, skippedObjects: outcome.skippedObjects, copiedObjects: outcome.copiedObjects },
+    counts: { ...outcome.counts, rejectedObjects: outcome.status === 'failed' && !outcome.rejectsKey ? 0 : quarantine.objects, objects: outcome.manifest.length, skippedObjects: outcome.skippedObjects, copiedObjects: outcome.copiedObjects },
   });
   return {
     ...record,

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { col, definePipeline, files, parquet } from '../src/index.ts';
+import { queryLake } from '../src/publish/lake-query.ts';
+import { harness } from './helpers.ts';
+
+type Harness = Awaited<ReturnType<typeof harness>>;
+
+describe('a run whose load committed but could not be published says what it committed', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(() => h.close());
+
+  it('records the committed counts and rejects on the failed run, and the next run publishes the rows', async () => {
+    const pipeline = definePipeline({
+      name: 'pq', source: files('*.csv', { dir: 'in' }),
+      destination: parquet.table('pq', { columns: { id: col.bigint({ nullable: false }), v: col.text() } }),
+    });
+    h.files({ 'a.csv': 'id,v\n1,a\n2,b\nx,c\n' });
+    const curated = path.join(h.dir, 'lake', 'curated');
+    fs.mkdirSync(curated, { recursive: true });
+    fs.writeFileSync(path.join(curated, 'pq'), 'a file where the table\'s folder goes: publishing fails after COMMIT');
+    const first = await h.run(pipeline);
+    assert.equal(first.status, 'failed');
+    assert.match(first.error ?? '', /committed, but publishing its rows failed/);
+    // The ledger committed 2 rows and 1 reject: the record says so, not "loaded 0".
+    assert.equal(first.counts.loaded, 2);
+    assert.equal(first.counts.rejected, 1);
+    assert.deepEqual(await h.rows(`SELECT count(*)::int AS n FROM sluice.rejects WHERE run_id = $1`, [first.runId]), [{ n: 1 }]);
+    fs.rmSync(path.join(curated, 'pq'));
+    const second = await h.run(pipeline);
+    assert.equal(second.status, 'succeeded');
+    const answer = await queryLake(h.lake, 'select id from pq order by id', { folder: curated, cacheDir: path.join(h.dir, 'cache') });
+    assert.deepEqual(answer.rows.map((r) => Number(r[0])), [1, 2]);
+    // Across the two records, the rows in the table are accounted for exactly once.
+    const loaded = await h.rows<{ n: number }>(`SELECT sum((counts->>'loaded')::int)::int AS n FROM sluice.runs WHERE pipeline = 'pq'`);
+    assert.deepEqual(loaded, [{ n: 2 }]);
+  });
+});
