@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { col, definePipeline, files, parquet } from '../src/index.ts';
+import { col, definePipeline, files, parquet, postgres } from '../src/index.ts';
+import { closeDeadRuns } from '../src/pipeline/close-dead-runs.ts';
 import { queryLake } from '../src/publish/lake-query.ts';
 import { harness } from './helpers.ts';
 
@@ -37,5 +38,23 @@ describe('a run whose load committed but could not be published says what it com
     // Across the two records, the rows in the table are accounted for exactly once.
     const loaded = await h.rows<{ n: number }>(`SELECT sum((counts->>'loaded')::int)::int AS n FROM sluice.runs WHERE pipeline = 'pq'`);
     assert.deepEqual(loaded, [{ n: 2 }]);
+  });
+
+  it('a run killed after its COMMIT and before its record is closed as abandoned with the counts that committed', async () => {
+    const pipeline = definePipeline({
+      name: 'killed', source: files('*.csv', { dir: 'in' }),
+      destination: postgres.table('killed', { columns: { id: col.bigint({ nullable: false }), v: col.text() } }),
+    });
+    h.files({ 'a.csv': 'id,v\n1,a\n2,b\n3,c\n' });
+    const run = await h.run(pipeline);
+    assert.equal(run.status, 'succeeded');
+    // What `kill -9` between COMMIT and the run's last record leaves (reproduced by hand with sluice run and kill -9).
+    await h.rows(`UPDATE sluice.runs SET status = 'running', finished_at = NULL, counts = '{}' WHERE run_id = $1`, [run.runId]);
+    assert.equal(await closeDeadRuns(h.database, 'its process stopped before the run ended; found by a test'), 1);
+    const [record] = await h.rows<{ status: string; loaded: number; error: string }>(`SELECT status, (counts->>'loaded')::int AS loaded, error FROM sluice.runs WHERE run_id = $1`, [run.runId]);
+    assert.equal(record!.status, 'abandoned');
+    assert.equal(record!.loaded, 3);
+    assert.match(record!.error, /after its load committed/);
+    assert.deepEqual(await h.rows('SELECT count(*)::int AS n FROM killed'), [{ n: 3 }]);
   });
 });

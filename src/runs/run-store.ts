@@ -62,10 +62,18 @@ export async function finishRun(pool: pg.Pool, runId: string, end: {
   return toRecord(rows[0]);
 }
 
+/**
+ * A dead run's counts are what its load committed: none, unless the process died after COMMIT and before the
+ * run was recorded as ended, when the ledger holds them (its error then says so). `error` is the error's parameter.
+ */
+const committedCounts = (error: string) => `counts = coalesce((SELECT l.counts FROM sluice.ledger l WHERE l.pipeline = r.pipeline AND l.run_id = r.run_id), '{}'),
+       error = ${error} || CASE WHEN EXISTS (SELECT FROM sluice.ledger l WHERE l.pipeline = r.pipeline AND l.run_id = r.run_id)
+         THEN ' (after its load committed: the counts are the ledger''s)' ELSE '' END`;
+
 /** Closes the earlier attempts of a run key still recorded as running: their process stopped, a new attempt took over. */
 export async function abandonRuns(pool: pg.Pool, pipeline: string, runKey: string, attempt: number): Promise<void> {
   await pool.query(
-    `UPDATE sluice.runs SET status = 'abandoned', finished_at = now(), error = $3, counts = '{}'
+    `UPDATE sluice.runs r SET status = 'abandoned', finished_at = now(), ${committedCounts('$3')}
      WHERE pipeline = $1 AND run_key = $2 AND status = 'running'`,
     [pipeline, runKey, `abandoned: its process stopped before the run ended; attempt ${attempt} of run key ${runKey} took over`]);
 }
@@ -76,7 +84,7 @@ export async function abandonRuns(pool: pg.Pool, pipeline: string, runKey: strin
  */
 export async function abandonDeadRuns(pool: pg.Pool, pipeline: string, reason: string, except?: string): Promise<number> {
   const { rowCount } = await pool.query(
-    `UPDATE sluice.runs SET status = 'abandoned', finished_at = now(), error = $2, counts = '{}'
+    `UPDATE sluice.runs r SET status = 'abandoned', finished_at = now(), ${committedCounts('$2')}
      WHERE pipeline = $1 AND status = 'running' AND run_id IS DISTINCT FROM $3`, [pipeline, `abandoned: ${reason}`, except ?? null]);
   return rowCount ?? 0;
 }
