@@ -28,6 +28,16 @@ describe('people\'s SQL cannot get in the way of sluice\'s own work', () => {
     await reading;
   });
 
+  it('people\'s SQL cannot take every connection of the server: the reader role has a connection limit', async () => {
+    // 120 queries sent at once from one process ran 96 and left sluice the 3 slots a superuser keeps (reproduced by
+    // hand); flooding the role here would fail other test files' queries on the shared test cluster, so this checks
+    // the limit itself, and that sluice still gets connections of its own past it.
+    const [role] = await h.rows<{ limit: number }>(`SELECT rolconnlimit AS limit FROM pg_roles WHERE rolname = 'sluice_reader'`);
+    assert.ok(role!.limit >= 1 && role!.limit <= 32, `sluice_reader may open ${role!.limit === -1 ? 'any number of' : role!.limit} connections`);
+    const { rows: [max] } = await h.database.pool.query<{ n: number }>(`SELECT setting::int AS n FROM pg_settings WHERE name = 'max_connections'`);
+    assert.ok(max!.n - role!.limit >= 50, `${max!.n - role!.limit} connections left for sluice`);
+  });
+
   it('the SQL page stops reading a huge answer at its row limit, instead of holding it all in the process that runs the scheduler', async () => {
     // 400 rows of 1 MB: 400 MB if read whole; the page shows 1,000 rows at most, so a limit of 3 reads 3 (and one more, to know).
     const sql = `select n, repeat('x', 1000000) as pad from generate_series(1, 400) n`;

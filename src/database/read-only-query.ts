@@ -20,7 +20,7 @@ export async function readOnlyQuery(database: Database, sql: string, timeoutMs: 
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      void stop(url, pid);
+      void stop(database, url, pid);
     }, timeoutMs);
     try {
       // The extended protocol takes one statement only; the server's parser decides what "one" is.
@@ -96,11 +96,14 @@ async function checkReader(client: pg.Client): Promise<number> {
   return me.pid;
 }
 
-/** Cancels the statement of backend `pid` from another connection as the same role; terminates it if it does not stop. */
-async function stop(url: string, pid: number): Promise<void> {
-  let client: pg.Client | undefined;
+/**
+ * Cancels the statement of backend `pid` from another connection as the same role, or as sluice's own when the
+ * reader has no connection left (its connection limit); terminates it if it does not stop.
+ */
+async function stop(database: Database, url: string, pid: number): Promise<void> {
+  let client: pg.Client | pg.PoolClient | undefined;
   try {
-    client = await connect(url, 'sluice query timeout');
+    client = await connect(url, 'sluice query timeout').catch(() => database.pool.connect());
     await client.query('SELECT pg_cancel_backend($1)', [pid]);
     for (let i = 0; i < 20; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -111,6 +114,7 @@ async function stop(url: string, pid: number): Promise<void> {
   } catch {
     // The statement ended on its own meanwhile, or the server is gone: nothing left to stop.
   } finally {
-    await client?.end().catch(() => {});
+    if (client && 'release' in client) client.release();
+    else await client?.end().catch(() => {});
   }
 }
