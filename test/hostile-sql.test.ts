@@ -80,3 +80,16 @@ describe('lake SQL reads no file but the curated ones, not even DuckDB\'s temp f
     }
   });
 });
+
+describe('lake SQL on the SQL page makes only the rows it shows', () => {
+  it('a query of 300 million rows is not made whole before the first 1,001 are read', async () => {
+    const project = tempDir();
+    const options = { folder: path.join(project, 'lake', 'curated'), cacheDir: path.join(project, 'cache'), maxRows: 1001 };
+    const rss = process.memoryUsage().rss;
+    // Materialized, 300 M BIGINTs are 2.4 GB in DuckDB before a row is returned.
+    const answer = await queryLake(localLake(path.join(project, 'lake')), 'select n from range(300000000) t(n)', options);
+    const grown = process.memoryUsage().rss - rss;
+    assert.ok(answer.rows.length >= 1001 && answer.rows.length < 10_000, `${answer.rows.length} rows`);
+    assert.ok(grown < 1_000_000_000, `the process grew by ${Math.round(grown / 1e6)} MB`);
+  });
+});

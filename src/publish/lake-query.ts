@@ -52,7 +52,8 @@ export async function queryLake(lake: Lake, sql: string, options: { folder?: str
     const timeoutMs = options.timeoutMs ?? 30_000;
     const timer = setTimeout(() => connection.interrupt(), timeoutMs);
     try {
-      const reader = await statement.runAndReadUntil(options.maxRows ?? 10_000);
+      // Streamed: only the chunks up to maxRows are made, not the whole answer (a `run` materializes all of it first).
+      const reader = await statement.streamAndReadUntil(options.maxRows ?? 10_000);
       return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
     } catch (error) {
       if (/interrupt/i.test((error as Error).message)) throw new Error(`the query ran past ${timeoutMs / 1000} s and was stopped`);
