@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TerminalError } from '../src/extract/errors.ts';
 import { http as httpSource } from '../src/index.ts';
 import { fixtureServer, json } from './http-fixture.ts';
 import { records } from './security-helpers.ts';
@@ -41,5 +42,15 @@ describe('credentials stay with their origin, whatever they are called and howev
     a.requests.splice(0);
     await records(httpSource({ url: `${a.base.replace('http:', 'HTTP:')}/moved-home-upper`, auth: { kind: 'bearer', token: SECRET }, allowPrivateNetwork: LOCAL }));
     assert.equal(a.requests.at(-1)!.headers.authorization, `Bearer ${SECRET}`);
+  });
+
+  it('a URL with a password in it is a terminal mistake named without the password, not a connection failure to retry', async () => {
+    const url = new URL(`${a.base}/data`);
+    url.username = 'bob';
+    url.password = SECRET;
+    const failure = await records(httpSource({ url: url.toString(), allowPrivateNetwork: LOCAL })).then(() => undefined, (error: Error) => error);
+    assert.ok(failure instanceof TerminalError, `${failure?.constructor.name}: ${failure?.message}`);
+    assert.match(failure.message, /user name or password.*auth: \{ kind: 'basic'/);
+    assert.doesNotMatch(failure.message, new RegExp(SECRET));
   });
 });

@@ -68,6 +68,8 @@ export async function request(url: URL, init: RequestOptions, guard: { agent: Ag
       headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !SECRET_HEADER.test(name) && !secretHeaders.has(name.toLowerCase())));
     }
     checkUrl(current, guard.allowed);
+    // fetch refuses a URL with a user name or password in it: a mistake to fix, not a failure to retry.
+    if (current.username || current.password) throw new TerminalError(`${method} ${shownUrl(current)}: the URL holds a user name or password; use auth: { kind: 'basic', ... } instead`);
     let response: Response;
     try {
       response = await ky(current, {
