@@ -38,6 +38,10 @@ describe('people\'s SQL cannot get in the way of sluice\'s own work', () => {
     assert.ok(max!.n - role!.limit >= 50, `${max!.n - role!.limit} connections left for sluice`);
   });
 
+  it('refuses COPY ... TO STDOUT instead of showing a table with rows as "0 rows"', async () => {
+    await assert.rejects(readOnlyQuery(h.database, 'copy (select 1 union all select 2) to stdout', 5_000), /not a COPY: write it as a SELECT/);
+  });
+
   it('the SQL page stops reading a huge answer at its row limit, instead of holding it all in the process that runs the scheduler', async () => {
     // 400 rows of 1 MB: 400 MB if read whole; the page shows 1,000 rows at most, so a limit of 3 reads 3 (and one more, to know).
     const sql = `select n, repeat('x', 1000000) as pad from generate_series(1, 400) n`;

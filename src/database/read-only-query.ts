@@ -69,6 +69,8 @@ async function readRows(client: pg.Client, sql: string, maxRows = Infinity): Pro
       query.on('error', reject);
       void client.query(query);
     });
+    // COPY ... TO STDOUT streams its rows outside the query's answer: it would show as "0 rows".
+    if (result.command === 'COPY') throw new Error('sluice shows the answer of a query, not a COPY: write it as a SELECT (and use --csv for CSV)');
     return { columns: result.fields.map((f) => f.name), rows };
   } catch (error) {
     if (enough) return { columns, rows: rows.slice(0, Math.min(rows.length, maxRows + 1)), truncated: true };
