@@ -57,4 +57,16 @@ describe('a run whose load committed but could not be published says what it com
     assert.match(record!.error, /after its load committed/);
     assert.deepEqual(await h.rows('SELECT count(*)::int AS n FROM killed'), [{ n: 3 }]);
   });
+
+  it('a repeated header field is named in the warning as the second of its name, not as an undeclared column', async () => {
+    const pipeline = definePipeline({
+      name: 'rep', source: files('*.csv', { dir: 'in' }),
+      destination: postgres.table('rep', { columns: { id: col.bigint({ nullable: false }), name: col.text(), amount: col.numeric(12, 2) } }),
+    });
+    h.files({ 'a.csv': '\uFEFFid,id,amount\n1,2,3\n' });
+    const run = await h.run(pipeline);
+    assert.equal(run.status, 'succeeded');
+    assert.ok(run.warnings.some((w) => /field "id \(repeated: id_2\)" matches no declared column/.test(w)), run.warnings.join('\n'));
+    assert.deepEqual(await h.rows('SELECT id::int, amount::float FROM rep'), [{ id: 1, amount: 3 }]);
+  });
 });

@@ -35,7 +35,8 @@ export function headerPolicy(file: string, fields: readonly string[], columns: C
   const declared = Object.keys(columns);
   const present = new Set(names);
   const missing = declared.filter((c) => !present.has(c));
-  const extras = raw.filter((_, i) => !(names[i]! in columns));
+  // A repeated field is not loaded under its own name: say which name it got (the second "id" is id_2).
+  const extras = raw.flatMap((f, i) => (names[i]! in columns ? [] : [f !== names[i] && names.indexOf(f) >= 0 && names.indexOf(f) < i ? `${f} (repeated: ${names[i]})` : f]));
   const renamed = raw.flatMap((f, i) => (f !== names[i] && names[i]! in columns ? [[f, names[i]!] as const] : []));
   const show = (list: readonly string[]) => list.map((n) => JSON.stringify(n)).join(', ');
   if (frozen && (missing.length || extras.length)) {
