@@ -45,7 +45,12 @@ export function columnCoercer(column: Column): ColumnCoercer {
   switch (column.kind) {
     case 'double':
       return {
-        toValue: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : general(v)),
+        toValue: (v) => {
+          if (typeof v === 'number' && Number.isFinite(v)) return v;
+          // double() reads decimal text as String(Number(text)): the number stands for it.
+          const n = plain && typeof v === 'string' && DECIMAL.test(v) ? Number(v) : NaN;
+          return Number.isFinite(n) ? n : general(v);
+        },
         // fromColumnText reads Number(String(Number(raw))): Number(raw), finite, with -0 read as 0.
         fromText: plain ? (raw) => {
           const n = DECIMAL.test(raw) ? Number(raw) : NaN;
@@ -55,17 +60,21 @@ export function columnCoercer(column: Column): ColumnCoercer {
     case 'numeric':
       return {
         // String() of a finite number is always decimal text; a declared precision needs the general check.
-        toValue: column.precision ? general : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : general(v)),
+        // Decimal text is its own canonical text (numeric keeps its scale: '1.50' stays '1.50').
+        toValue: column.precision ? general : (v) => (typeof v === 'number' && Number.isFinite(v) ? v
+          : plain && typeof v === 'string' && DECIMAL.test(v) ? v : general(v)),
         fromText: plain && !column.precision ? (raw) => (DECIMAL.test(raw) ? Number(raw) : read(raw)) : read,
       };
     case 'integer':
       return {
-        toValue: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -INT32 && v < INT32 ? v || 0 : general(v)),
+        toValue: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -INT32 && v < INT32 ? v || 0
+          : plain && typeof v === 'string' && v.length <= 10 && INTEGER.test(v) && Math.abs(Number(v)) < INT32 ? Number(v) || 0 : general(v)),
         fromText: plain ? (raw) => (raw.length <= 10 && INTEGER.test(raw) && Math.abs(Number(raw)) < INT32 ? Number(raw) || 0 : read(raw)) : read,
       };
     case 'bigint':
       return {
-        toValue: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v || 0 : general(v)),
+        toValue: (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v || 0
+          : plain && typeof v === 'string' && v.length <= 15 && INTEGER.test(v) ? Number(v) || 0 : general(v)),
         fromText: plain ? (raw) => (raw.length <= 15 && INTEGER.test(raw) ? Number(raw) || 0 : read(raw)) : read,
       };
     case 'boolean':
