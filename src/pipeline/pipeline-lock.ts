@@ -13,10 +13,11 @@ export async function withPipelineLock<T>(database: Database, pipeline: string, 
   client.on('error', () => {});
   await client.connect();
   try {
-    if (concurrency === 'skip') {
-      const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.pipeline'), hashtext($1)) AS ok`, [pipeline]);
-      if (!rows[0]?.ok) return undefined;
-    } else {
+    const take = async () => (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.pipeline'), hashtext($1)) AS ok`, [pipeline])).rows[0]?.ok;
+    // People's SQL (sluice_reader) may call pg_advisory_lock too: a reader holding this lock is ended, not waited for.
+    const got = (await take()) || ((await endReaders(client, pipeline)) && (await take()));
+    if (!got) {
+      if (concurrency === 'skip') return undefined;
       await client.query(`SELECT pg_advisory_lock(hashtext('sluice.pipeline'), hashtext($1))`, [pipeline]);
     }
     try {
@@ -28,4 +29,13 @@ export async function withPipelineLock<T>(database: Database, pipeline: string, 
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** Ends the backends of sluice_reader holding `pipeline`'s lock; true if there were any. */
+async function endReaders(client: pg.Client, pipeline: string): Promise<boolean> {
+  const { rows } = await client.query<{ ended: boolean }>(
+    `SELECT pg_terminate_backend(l.pid, 2000) AS ended FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.classid = hashtext('sluice.pipeline')::oid AND l.objid = hashtext($1)::oid
+       AND l.objsubid = 2 AND a.usename = 'sluice_reader'`, [pipeline]).catch(() => ({ rows: [] as { ended: boolean }[] }));
+  return rows.some((r) => r.ended);
 }
