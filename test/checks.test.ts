@@ -79,6 +79,28 @@ describe('checks in runs', () => {
     assert.match(mails.at(-1)!.text!, /Checks: 1 passed, 1 warned, 0 failed/);
   });
 
+  it('a unique key on the merge key passes without a scan once in-batch duplicates are resolved; other columns are still scanned', async () => {
+    const keyed = definePipeline({
+      name: 'keyed', source: files('k*.csv', { dir: 'in' }),
+      destination: postgres.table('keyed', { columns: { id: col.bigint(), day: col.date(), code: col.text() }, write: { mode: 'merge', key: ['id'] } }),
+      checks: [{ kind: 'unique', column: 'id' }, { kind: 'uniqueKey', key: ['id', 'day'] }, { kind: 'unique', column: 'code' }],
+    });
+    // id 1 twice: the later row wins, so the rows checked hold each id once.
+    h.files({ 'k1.csv': 'id,day,code\n1,2026-01-01,AB\n1,2026-01-02,CD\n2,2026-01-01,EF\n' });
+    const loaded = await h.run(keyed);
+    assert.equal(loaded.status, 'succeeded', loaded.error ?? '');
+    assert.deepEqual(loaded.checks.map((c) => [c.name, c.status, c.failingRows, c.message]), [
+      ['id unique', 'passed', 0, 'no id appears twice (guaranteed by the merge key\'s duplicate resolution)'],
+      ['unique key (id, day)', 'passed', 0, 'no id, day appears twice (guaranteed by the merge key\'s duplicate resolution)'],
+      ['code unique', 'passed', 0, 'no code appears twice'],
+    ]);
+    assert.deepEqual(await h.rows('SELECT id::int, code FROM keyed ORDER BY id'), [{ id: 1, code: 'CD' }, { id: 2, code: 'EF' }]);
+    h.files({ 'k2.csv': 'id,day,code\n3,2026-01-01,GH\n4,2026-01-01,GH\n' });
+    const failed = await h.run(keyed);
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual(failed.checks.map((c) => [c.name, c.status]), [['id unique', 'passed'], ['unique key (id, day)', 'passed'], ['code unique', 'failed']]);
+  });
+
   it('shows a run\'s checks on its dashboard page', async () => {
     const [last] = await h.rows<{ run_id: string }>(`SELECT run_id FROM sluice.runs WHERE pipeline = 'guarded' AND status = 'failed'`);
     const app = createDashboard({ token: 'tok-checks-0123456789', database: h.database, lake: h.lake, pipelines: [guarded], lakePlaces: { cacheDir: h.dir }, runNow: async () => '' });

@@ -6,6 +6,7 @@ import { ChecksFailed } from './checks-failed.ts';
 import { first } from './describe-checks.ts';
 import { previousLoadRows } from './previous-load-rows.ts';
 import { runChecks, type CheckResult } from './run-checks.ts';
+import { CHECK_WORK_MEM, withSettings } from './with-settings.ts';
 import type { StagedRows } from '../load/destination.ts';
 
 /** What the step needs of the run. */
@@ -21,7 +22,8 @@ export async function checkLoad(checks: readonly Check[], rows: StagedRows | und
   if (!rows) throw new Error('the pipeline declares checks, but its destination exposed no staged rows to check');
   const compares = checks.some((c) => c.kind === 'rowCount' && c.withinPercent !== undefined);
   const previousRows = compares ? await previousLoadRows(context.pool, context.pipeline) : null;
-  const results = await runChecks(checks, rows, { columns: context.columns, previousRows, pool: context.pool });
+  // Enough memory for the checks' sorts and hashes over a few million rows, in this step only.
+  const results = await withSettings(rows, { work_mem: CHECK_WORK_MEM }, () => runChecks(checks, rows, { columns: context.columns, previousRows, pool: context.pool }));
   if (results.some((r) => r.status === 'failed')) throw new ChecksFailed(results, checks);
   return results;
 }

@@ -9,6 +9,7 @@ import type { Columns } from '../transform/columns.ts';
 import { durationMs, type Check, type CheckKind } from './check-config.ts';
 import { customSql, duplicateJoin, duplicatesQuery, keyOf, params, rowCondition, staged as col, type Params } from './check-sql.ts';
 import type { StagedRows } from '../load/destination.ts';
+import { withSettings } from './with-settings.ts';
 
 /** How a check ended: the one list of them. */
 export const CHECK_STATUSES = Object.freeze(['passed', 'warned', 'failed'] as const);
@@ -110,11 +111,19 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
     }
   });
 
-  const unique = checks.filter((c) => keyOf(c));
+  // Rows the destination keeps unique on a column set (a merge key after duplicate resolution) cannot repeat a superset of it.
+  for (const c of checks) {
+    const key = keyOf(c);
+    const sure = key && rows.uniqueOn?.find((u) => u.columns.every((col) => key.includes(col)));
+    if (sure) found.set(c, { failingRows: 0, failed: false, message: `no ${key.join(', ')} appears twice (guaranteed by ${sure.by})` });
+  }
+  const unique = checks.filter((c) => keyOf(c) && !found.has(c));
   await attempt(unique, async () => {
     const keys = [...new Map(unique.map((c) => [keyOf(c)!.join('\0'), keyOf(c)!])).values()];
     const { sql, masks } = duplicatesQuery(relation, keys);
-    const groups = new Map((await rows.query(sql)).map((r) => [n(r.grp), r]));
+    // Sorted grouping: a hash aggregate over millions of distinct keys (all of them, when the check passes) is
+    // 2-3x slower than sorting them, even in memory (EXPLAIN ANALYZE over 5M staged rows: 9-13 s against 4.4 s).
+    const groups = new Map((await withSettings(rows, { enable_hashagg: 'off' }, () => rows.query(sql))).map((r) => [n(r.grp), r]));
     for (const c of unique) {
       const key = keyOf(c)!;
       const group = groups.get(masks[keys.findIndex((k) => k.join('\0') === key.join('\0'))]!);

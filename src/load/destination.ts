@@ -76,8 +76,16 @@ export interface StagedRows {
   readonly relation: string;
   /** The destination table as it is before this load's write statement (for comparisons with previous loads, referential checks, `{{target}}`), when there is one. */
   readonly target?: string;
+  /** Column sets no two of these rows share (all parts present), and what guarantees it: a `unique`/`uniqueKey` check on one of them, or a superset, passes without a scan. */
+  readonly uniqueOn?: readonly UniqueColumns[];
   /** Runs one read query in the load's transaction/session; rows as objects. */
   query(sql: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+/** Columns the staged rows are unique on, and why (`the merge key's duplicate resolution`). */
+export interface UniqueColumns {
+  readonly columns: readonly string[];
+  readonly by: string;
 }
 
 /** The rows written, with in-batch duplicates resolved: what the load will commit unless validation fails. */

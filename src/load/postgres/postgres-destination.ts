@@ -13,7 +13,7 @@ import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent, quoteLiteral } from './identifiers.ts';
 import { postgresTableConfig, type PostgresTableConfig, type PostgresTableOptions } from './postgres-config.ts';
 import { prepareTable, formatType } from './table-schema.ts';
-import { applyWriteMode, resolveDuplicates } from './write-modes.ts';
+import { applyWriteMode, resolveDuplicates, stageKeyIsUnique } from './write-modes.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 
 /**
@@ -138,8 +138,16 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
       }
       const write = config.write;
-      if ('key' in write && resolveWhenStaged(config, Boolean(ctx.checks))) resolved = await resolveDuplicates(client, { target, stage, columns: config.columns, rows }, write.key, write.duplicates, write.orderBy);
-      return { superseded: resolved?.superseded ?? 0, rejects: duplicateRejects(resolved?.duplicates ?? []), rows: ctx.checks ? stagedRows(client, stage, target, names, positions, sources) : undefined };
+      if ('key' in write && resolveWhenStaged(config, Boolean(ctx.checks))) {
+        // Most loads repeat no key: finding that out is cheaper than resolving, which then runs only when needed.
+        resolved = staging === 'temp' && await stageKeyIsUnique(client, stage, write.key)
+          ? { removed: 0, superseded: 0, duplicates: [] }
+          : await resolveDuplicates(client, { target, stage, columns: config.columns, rows }, write.key, write.duplicates, write.orderBy);
+      }
+      if (!ctx.checks) return { superseded: resolved?.superseded ?? 0, rejects: duplicateRejects(resolved?.duplicates ?? []) };
+      // Once in-batch duplicates are resolved (kept last or all rejected), no two staged rows share the key.
+      const uniqueOn = resolved && 'key' in write ? [{ columns: write.key, by: `the ${write.mode} key's duplicate resolution` }] : [];
+      return { superseded: resolved?.superseded ?? 0, rejects: duplicateRejects(resolved?.duplicates ?? []), rows: stagedRows(client, stage, target, names, positions, sources, uniqueOn) };
     },
     async apply(): Promise<Applied> {
       const mode = staging === 'none'
@@ -163,13 +171,14 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
 }
 
 /** The staged rows as checks see them: the declared columns, with each row's object name and line when the stage knows them. */
-function stagedRows(client: pg.ClientBase, stage: string, target: string, names: readonly string[], positions: boolean, sources: readonly string[]): StagedRows {
+function stagedRows(client: pg.ClientBase, stage: string, target: string, names: readonly string[], positions: boolean, sources: readonly string[], uniqueOn: StagedRows['uniqueOn']): StagedRows {
   const cols = names.map(quoteIdent).join(', ');
   const source = sources.length ? `(ARRAY[${sources.map(quoteLiteral).join(', ')}]::text[])[__source + 1]` : 'NULL::text';
   return {
     engine: 'postgres',
     relation: positions ? `(SELECT ${cols}, ${source} AS __source, __line::bigint AS __line FROM ${stage})` : `(SELECT ${cols} FROM ${stage})`,
     target,
+    uniqueOn,
     query: async (sql, values) => (await client.query(sql, values as unknown[])).rows,
   };
 }

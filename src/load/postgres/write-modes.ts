@@ -100,6 +100,25 @@ async function history(client: pg.ClientBase, staged: Staged, names: string[], k
 }
 
 /**
+ * True when no key appears twice in the temporary stage: a unique index on the key builds (one sort of the key
+ * columns only, about 2.5x cheaper than `resolveDuplicates` over 5M rows), then is dropped. False, with nothing
+ * changed, when Postgres finds a repeated key or cannot index it.
+ */
+export async function stageKeyIsUnique(client: pg.ClientBase, stage: string, key: readonly string[]): Promise<boolean> {
+  await client.query('SAVEPOINT sluice_unique');
+  try {
+    await client.query(`CREATE UNIQUE INDEX sluice_stage_key ON ${stage} (${list(key)})`);
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT sluice_unique');
+    // 23505: a key repeats; 54000: a key too long for an index entry (a long text): resolving finds out instead.
+    if (['23505', '54000'].includes((error as { code?: string }).code ?? '')) return false;
+    throw error;
+  }
+  await client.query('DROP INDEX pg_temp.sluice_stage_key; RELEASE SAVEPOINT sluice_unique');
+  return true;
+}
+
+/**
  * Keeps one row per key (the last by `orderBy`, then file order), or removes every row of a repeated key.
  * File order: by object, then line; rows a raw COPY loaded have no line, and their order is their place in the
  * stage (ctid), which is append order in a temporary table that nothing has updated or deleted from yet.
