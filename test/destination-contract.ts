@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Destination } from '../src/load/destination.ts';
 import { claimAttempt, FencedError } from '../src/load/ledger.ts';
 import { commitLoad, type LoadPlan } from '../src/pipeline/commit-load.ts';
-import type { Fed } from '../src/pipeline/transform-and-load.ts';
+import type { Fed } from '../src/load/destination.ts';
 import { openQuarantine } from '../src/transform/quarantine.ts';
 import { harness } from './helpers.ts';
 

@@ -5,6 +5,7 @@ import { TerminalError } from '../extract/errors.ts';
 import type { Source } from '../extract/source.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { LandedObject } from '../lake/raw-zone.ts';
+import type { Fed } from '../load/destination.ts';
 import type { Columns } from '../transform/columns.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import { transformBatch } from '../transform/transform-batch.ts';
@@ -38,24 +39,12 @@ export interface CombineSession {
   drop(): void;
 }
 
-/** The tally, as the runner's transform stage reports it: `written` is the joined rows handed to the destination. */
-export interface Combined {
-  readonly extracted: number;
-  readonly written: number;
-  readonly rejected: number;
-  readonly filtered: number;
-  readonly rows: ReadonlyMap<string, number>;
-  readonly copiedObjects: number;
-  readonly notes: readonly string[];
-  readonly warnings: readonly string[];
-}
-
 /**
  * Stages every source's rows (typed by its columns, bad rows quarantined) in the load's transaction, then inserts
  * the join's rows into the destination's stage. Accounting: extracted counts the sources' rows; the staged rows the
  * join does not carry into its result count as filtered, so extracted = joined + rejected + filtered still holds.
  */
-export async function combineAndLoad(feed: CombineFeed, load: { readonly sql?: CombineSession }): Promise<Combined> {
+export async function combineAndLoad(feed: CombineFeed, load: { readonly sql?: CombineSession }): Promise<Fed> {
   const { combine, quarantine } = feed;
   const session = load.sql;
   if (!session) throw new TerminalError(`combine: ${feed.destination.describe()} does not load in SQL; a combine needs postgres.table() (without curated)`);

@@ -176,3 +176,19 @@ export function isDestination(value: unknown): value is Destination {
   const v = value as Destination | undefined;
   return typeof v?.kind === 'string' && typeof v.open === 'function' && typeof v.columns === 'object';
 }
+
+/** What a transform (or combine) stage handed to a load: its tally, before the destination resolves duplicates. */
+export interface Fed {
+  readonly extracted: number;
+  /** Rows written to the load. */
+  readonly written: number;
+  readonly rejected: number;
+  readonly filtered: number;
+  /** Records read per raw key, for the manifest. */
+  readonly rows: ReadonlyMap<string, number>;
+  /** How many objects went straight into COPY as CSV text. */
+  readonly copiedObjects: number;
+  readonly notes: readonly string[];
+  /** What needs a person's attention without failing the run (header mismatches...). */
+  readonly warnings: readonly string[];
+}

@@ -9,7 +9,7 @@ import { markPublished, pendingPublications } from '../load/ledger.ts';
 import type { Lake } from '../lake/lake.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
-import type { Fed } from './transform-and-load.ts';
+import type { Fed } from '../load/destination.ts';
 import type { Validation } from './validate-load.ts';
 
 /** One load to commit. */

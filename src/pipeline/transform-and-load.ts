@@ -3,7 +3,7 @@ import type { Source } from '../extract/source.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { LandedObject } from '../lake/raw-zone.ts';
 import { splitHeader } from '../extract/formats/csv-header.ts';
-import { CsvRefused, type Load } from '../load/destination.ts';
+import { CsvRefused, type Fed, type Load } from '../load/destination.ts';
 import { headerPolicy, headerReport, type HeaderDecision } from '../transform/header-policy.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import { transformBatch } from '../transform/transform-batch.ts';
@@ -30,22 +30,6 @@ export interface Feed {
   readonly startedAt: Date;
   readonly onProgress?: (progress: Progress) => void;
   readonly log: Logger;
-}
-
-/** Rows handed to the load, before the destination resolves duplicates. */
-export interface Fed {
-  readonly extracted: number;
-  /** Rows written to the load. */
-  readonly written: number;
-  readonly rejected: number;
-  readonly filtered: number;
-  /** Records read per raw key, for the manifest. */
-  readonly rows: ReadonlyMap<string, number>;
-  /** How many objects went straight into COPY as CSV text. */
-  readonly copiedObjects: number;
-  readonly notes: readonly string[];
-  /** What needs a person's attention without failing the run (header mismatches...). */
-  readonly warnings: readonly string[];
 }
 
 /** Writes every object's rows into `load`; quarantines bad rows; returns the tally. Commits nothing. */

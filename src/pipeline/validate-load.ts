@@ -5,7 +5,7 @@ import type { CheckResult } from '../check/run-checks.ts';
 import type { Staged } from '../load/destination.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Pipeline } from './define-pipeline.ts';
-import type { Fed } from './transform-and-load.ts';
+import type { Fed } from '../load/destination.ts';
 
 /** What the load holds once staged, for the decisions before COMMIT. */
 export interface Validation {
