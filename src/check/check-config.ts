@@ -1,6 +1,6 @@
 /** The `checks:` of a pipeline: one zod schema per kind, declared once; it validates, types, words errors and writes the docs' reference. */
 import { z } from 'zod';
-import { DefinitionError, parseOptions } from '../pipeline/parse-options.ts';
+import { DefinitionError, parseOptions } from '../config/parse-options.ts';
 import type { ColumnKind, Columns } from '../transform/columns.ts';
 
 const warn = z.boolean().default(false).describe('true: a failure is recorded as a warning and the load goes on');

@@ -1,5 +1,5 @@
 /** `sluice backfill <pipeline> --from T --to T`: queues one run per schedule interval; running it twice queues nothing new. */
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { loadPipeline } from '../pipeline/project.ts';
 import { openRunQueue } from '../schedule/run-queue.ts';
 import { fire } from '../schedule/trigger-ledger.ts';

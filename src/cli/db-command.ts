@@ -1,6 +1,6 @@
 /** `sluice db start|stop|url`: the project's embedded Postgres. */
 import { ensureEmbeddedPostgres, findEmbeddedPostgres, stopEmbeddedPostgres } from '../database/embedded-postgres.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { openProject } from '../pipeline/project.ts';
 
 export async function dbCommand(action: string, options: { readonly project: string }): Promise<void> {

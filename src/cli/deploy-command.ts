@@ -1,7 +1,7 @@
 /** `sluice deploy aws`: synthesize the project's AWS stack (CDK, in-process, offline), then deploy or destroy it with the CDK CLI. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { openProject } from '../pipeline/project.ts';
 import { CDK_CLI, DEPLOY_NEEDS, runCdk } from '../deploy/run-cdk.ts';
 

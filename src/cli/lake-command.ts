@@ -1,7 +1,7 @@
 /** `sluice lake lifecycle [--dry-run]`: applies the project's lifecycle rules to its lake. */
 import { applyLifecycle } from '../lake/lifecycle.ts';
 import { openLake } from '../lake/open-lake.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { openProject } from '../pipeline/project.ts';
 
 export async function lakeCommand(action: string, options: { readonly project: string; readonly dryRun?: boolean }): Promise<void> {

@@ -1,6 +1,6 @@
 /** The `sluice` command line: parses arguments and hands each command to its module. */
 import { Command, Option } from 'commander';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { redact } from '../secrets/redact.ts';
 import { logsCommand } from './logs-command.ts';
 import { dbCommand } from './db-command.ts';

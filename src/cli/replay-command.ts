@@ -1,6 +1,6 @@
 /** `sluice replay <pipeline>`: re-derives past runs from the raw zone with the pipeline as it is now (e.g. after a transform changed), with the params they ran with. */
 import { executeRun } from '../pipeline/execute-run.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { loadPipeline } from '../pipeline/project.ts';
 import { replaySource } from '../pipeline/replay-source.ts';
 import { withContext } from './context.ts';

@@ -3,7 +3,7 @@ import { loadPipeline } from '../pipeline/project.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
 import type { RunResult } from '../pipeline/run-pipeline.ts';
 import type { SentAlert } from '../alerts/send-alerts.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { withContext } from './context.ts';
 import { progressReporter } from './progress.ts';
 import { number, seconds } from './format.ts';

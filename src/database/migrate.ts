@@ -1,5 +1,5 @@
 /** Brings the `sluice` schema up to date from the numbered plain-SQL files in `migrations/`. */
-import { checkout } from './database.ts';
+import { checkout } from './checkout.ts';
 import fs from 'node:fs/promises';
 import type pg from 'pg';
 

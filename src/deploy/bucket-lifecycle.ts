@@ -1,6 +1,6 @@
 /** The project's lifecycle rules as S3 bucket lifecycle rules: what S3 can do itself, and what stays with the scheduler. */
 import { lifecycleRule, type LifecycleRule } from '../lake/lifecycle.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 
 /** One S3 lifecycle rule, as plain data (the stack turns it into CloudFormation). */
 export interface BucketLifecycleRule {

@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { SLUICE_SECRET_NAMES } from '../secrets/secret-provider.ts';
-import type { AwsStackOptions } from './aws-stack.ts';
+import type { AwsStackOptions } from './aws-stack-options.ts';
 
 /** Where the image keeps the project (see the Dockerfile). */
 export const PROJECT_IN_IMAGE = '/app/project';

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import type { Project } from '../pipeline/project.ts';
 import { findSecretNames } from '../secrets/secret-names.ts';
-import { awsStack, type AwsStackOptions } from './aws-stack.ts';
+import type { AwsStackOptions } from './aws-stack-options.ts';
+import { awsStack } from './aws-stack.ts';
 import { bucketLifecycle } from './bucket-lifecycle.ts';
 import { writeImageContext } from './image-context.ts';
 

@@ -1,6 +1,7 @@
 /** The ledger's transaction, owned by the runner: the run key claimed first, the ledger row written last, one COMMIT. */
 import type pg from 'pg';
-import { checkout, type Database } from '../database/database.ts';
+import { checkout } from '../database/checkout.ts';
+import type { Database } from '../database/database.ts';
 import type { LedgerTransaction, LoadedObject, Publication } from './destination.ts';
 import { checkFence, claimRunKey, recordLoad } from './ledger.ts';
 

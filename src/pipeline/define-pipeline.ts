@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isSource, type Source } from '../extract/source.ts';
 import { isDestination, type Destination } from '../load/destination.ts';
 import type { TransformFn } from '../transform/transform-batch.ts';
-import { parseOptions } from './parse-options.ts';
+import { parseOptions } from '../config/parse-options.ts';
 import { combineSchema, combineSourcesSchema, makeCombine, type Combine, type CombineSourceDefinition } from '../combine/combine-config.ts';
 import { combinedSource } from '../combine/combined-source.ts';
 import type { AlertRule } from '../alerts/alert-channel.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isPipeline, type Pipeline } from './define-pipeline.ts';
-import { DefinitionError, parseOptions } from './parse-options.ts';
+import { DefinitionError, parseOptions } from '../config/parse-options.ts';
 import { resolveSluiceImports } from './resolve-sluice.ts';
 import { loadDotEnv } from '../secrets/secret.ts';
 import { registerUrlSecrets } from '../secrets/redact.ts';

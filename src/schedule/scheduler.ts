@@ -4,7 +4,8 @@
  */
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import { checkout, type Database } from '../database/database.ts';
+import { checkout } from '../database/checkout.ts';
+import type { Database } from '../database/database.ts';
 import { listFiles } from '../extract/files/list-files.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { fire, firedKeys, lastFired } from './trigger-ledger.ts';

@@ -1,5 +1,5 @@
 /** The trigger ledger: a trigger fires once, however many schedulers see it, and queues its run in the same transaction. */
-import { checkout } from '../database/database.ts';
+import { checkout } from '../database/checkout.ts';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { enqueueRun } from './run-queue.ts';

@@ -1,6 +1,6 @@
 /** The transform stage: the pipeline's function per record, then coercion to the declared columns. */
 import type { RecordBatch } from '../extract/source.ts';
-import { DefinitionError } from '../pipeline/parse-options.ts';
+import { DefinitionError } from '../config/parse-options.ts';
 import { CoercionError } from './coerce.ts';
 import { columnCoercer, type ColumnValue } from './column-coercer.ts';
 import type { Columns } from './columns.ts';

@@ -9,7 +9,7 @@ import type { RecordBatch, Source, SourceContext, SourceObject } from '../source
 import { typeRecords } from '../type-records.ts';
 import { filesConfig, type FilesOptions } from './files-config.ts';
 import { listFiles } from './list-files.ts';
-import { parseOptions } from '../../pipeline/parse-options.ts';
+import { parseOptions } from '../../config/parse-options.ts';
 
 /**
  * Files in a folder, matched by a glob, read as CSV (any delimiter), optionally gzip.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { z } from 'zod';
-import { parseOptions } from '../../pipeline/parse-options.ts';
+import { parseOptions } from '../../config/parse-options.ts';
 import { readCsv } from '../formats/csv-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { request, shownUrl } from './http-fetch.ts';

@@ -1,7 +1,7 @@
 /** `http()`: JSON from an HTTP API, page by page; each answer is landed as received, then its records are read. */
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { parseOptions } from '../../pipeline/parse-options.ts';
+import { parseOptions } from '../../config/parse-options.ts';
 import { RetryableError } from '../errors.ts';
 import type { RecordBatch, Source, SourceObject } from '../source.ts';
 import { credentials } from './http-auth.ts';

@@ -1,6 +1,6 @@
 /** `parquet.table()`: loads into the curated zone of the lake only (no Postgres table), with the ledger in sluice's database, by the publish protocol. */
 import { z } from 'zod';
-import { parseOptions } from '../../pipeline/parse-options.ts';
+import { parseOptions } from '../../config/parse-options.ts';
 import { curatedBatch, curatedKey } from '../../publish/curated-batch.ts';
 import type { Columns, WriteRow } from '../../transform/columns.ts';
 import fs from 'node:fs';

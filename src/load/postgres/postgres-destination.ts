@@ -3,7 +3,7 @@
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
-import { parseOptions } from '../../pipeline/parse-options.ts';
+import { parseOptions } from '../../config/parse-options.ts';
 import type pg from 'pg';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
