@@ -1,5 +1,5 @@
 /** The words of an alert: subject values and a plain-text body with counts, duration, error, rejects and a link. */
-import type { RunResult } from '../pipeline/run-pipeline.ts';
+import type { RunResult } from '../runs/run-result.ts';
 import type { AlertEvent, AlertMessage, AlertSettings } from './alert-channel.ts';
 import { redact, redactDeep } from '../secrets/redact.ts';
 import { describeChecks } from '../check/describe-checks.ts';

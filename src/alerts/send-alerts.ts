@@ -1,6 +1,6 @@
 /** After a run: which alerts its outcome calls for, sent on their channels, each recorded. A failing channel never fails the run. */
 import type pg from 'pg';
-import type { RunResult } from '../pipeline/run-pipeline.ts';
+import type { RunResult } from '../runs/run-result.ts';
 import type { AlertEvent, AlertRule, AlertSettings } from './alert-channel.ts';
 import { renderAlert } from './render-alert.ts';
 import { redact } from '../secrets/redact.ts';

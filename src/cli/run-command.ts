@@ -1,7 +1,7 @@
 /** `sluice run <pipeline>`: one run now, in this process, with progress on stderr and a summary or JSON on stdout. */
 import { loadPipeline } from '../pipeline/project.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
-import type { RunResult } from '../pipeline/run-pipeline.ts';
+import type { RunResult } from '../runs/run-result.ts';
 import type { SentAlert } from '../alerts/send-alerts.ts';
 import { DefinitionError } from '../config/parse-options.ts';
 import { withContext } from './context.ts';

@@ -2,7 +2,8 @@
 import { sendAlerts, type SentAlert } from '../alerts/send-alerts.ts';
 import type { AlertSettings } from '../alerts/alert-channel.ts';
 import type { Pipeline } from './define-pipeline.ts';
-import type { RunEnvironment, RunOptions, RunResult } from './run-pipeline.ts';
+import type { RunEnvironment, RunOptions } from './run-pipeline.ts';
+import type { RunResult } from '../runs/run-result.ts';
 import { runWithRetry } from './run-with-retry.ts';
 import { withPipelineLock } from './pipeline-lock.ts';
 import { abandonDeadRuns } from '../runs/run-store.ts';

@@ -5,9 +5,9 @@ import type { Source } from '../extract/source.ts';
 import type { Lake } from '../lake/lake.ts';
 import { rawPrefix, writeManifest } from '../lake/raw-zone.ts';
 import { claimAttempt, isCommitted } from '../load/ledger.ts';
-import type { Counts } from '../runs/counts.ts';
 import { openRunLog } from '../runs/run-log.ts';
-import { abandonRuns, finishRun, newRunId, startRun, type RunRecord } from '../runs/run-store.ts';
+import { abandonRuns, finishRun, newRunId, startRun } from '../runs/run-store.ts';
+import type { RunResult } from '../runs/run-result.ts';
 import { openQuarantine } from '../transform/quarantine.ts';
 import { commitLoad, publishPending } from './commit-load.ts';
 import type { Pipeline } from './define-pipeline.ts';
@@ -40,19 +40,6 @@ export interface RunOptions {
   readonly replay?: { readonly source: (params: Readonly<Record<string, string>>) => Source };
   /** Warnings fail the run (before anything commits), as `sluice run --strict`. */
   readonly strict?: boolean;
-}
-
-/** A finished run: the run record plus what the CLI prints. */
-export interface RunResult extends RunRecord {
-  readonly counts: Counts & Record<string, number>;
-  readonly durationMs: number;
-  /** Rejected files and the first rejected rows, for the summary. */
-  readonly rejects: { readonly key?: string; readonly objects: number; readonly first: readonly { source: string; line: number; reason: string }[] };
-  /** The failure may pass if the run is tried again (timeout, 429, 5xx...); how long the server asked to wait. */
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  /** The data-quality checks' results (also for a failed run: they decided before COMMIT). */
-  readonly checks: readonly CheckResult[];
 }
 
 /** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */

@@ -1,7 +1,8 @@
 /** Runs a pipeline with its retry policy: retryable failures are tried again after a backoff, under one run key. */
 import { markSkipped, newRunId } from '../runs/run-store.ts';
 import type { Pipeline } from './define-pipeline.ts';
-import { runPipeline, type RunEnvironment, type RunOptions, type RunResult } from './run-pipeline.ts';
+import { runPipeline, type RunEnvironment, type RunOptions } from './run-pipeline.ts';
+import type { RunResult } from '../runs/run-result.ts';
 
 /** The wait before attempt `attempt + 1`: exponential with jitter (or fixed), at least what the server asked for. */
 export function backoffMs(policy: Pipeline['retry'], attempt: number, retryAfterMs = 0, random = Math.random): number {
