@@ -100,4 +100,21 @@ describe('dashboard routes', () => {
     assert.match(await metrics.text(), /sluice_runs\{pipeline="shown",status="succeeded"\} 1/);
     assert.deepEqual(await (await get('/healthz')).json(), { ok: true });
   });
+
+  it('describes a combine as the SQL that joins its sources, as text', async () => {
+    const joined = definePipeline({
+      name: 'joined',
+      sources: {
+        us: { source: files('us*.csv', { dir: 'in' }), columns: { day: col.date({ nullable: false }), v: col.double() } },
+        other: { source: files('other*.csv', { dir: 'in' }), columns: { day: col.date({ nullable: false }), w: col.double() } },
+      },
+      combine: `SELECT day, us.v, other.w FROM us JOIN other USING (day) WHERE '${HOSTILE}' <> ''`,
+      destination: postgres.table('joined', { columns: { day: col.date(), v: col.double(), w: col.double() }, write: { mode: 'merge', key: ['day'] } }),
+    });
+    const page = createDashboard({ token: TOKEN, database: h.database, lake: h.lake, pipelines: [joined], lakePlaces: { cacheDir: h.dir }, runNow: async () => 'manual:test' });
+    const body = await (await page.request('/pipelines/joined', { headers: { cookie: `sluice_token=${TOKEN}` } })).text();
+    assert.match(body, /<th>combine<\/th><td>one SQL query joins us, other before the load<pre>SELECT day, us\.v, other\.w FROM us JOIN other USING \(day\)/);
+    assert.ok(!body.includes(HOSTILE), 'the SQL is escaped');
+    assert.doesNotMatch(body, /<th>transform<\/th>/);
+  });
 });

@@ -24,7 +24,9 @@ export function pipelinePage(pipeline: Pipeline, sourceText: string, runs: Recor
 <tr><th>trigger</th><td>${describeTrigger(pipeline.trigger)}; concurrency ${pipeline.concurrency}</td></tr>
 <tr><th>source</th><td>${sourceText}</td></tr>
 <tr><th>destination</th><td>${pipeline.destination.describe()}</td></tr>
-<tr><th>transform</th><td>${pipeline.transform ? 'a TypeScript function per record' : 'none: fields map to columns by name'}</td></tr>
+${pipeline.combine
+    ? html`<tr><th>combine</th><td>one SQL query joins ${Object.keys(pipeline.combine.sources).join(', ')} before the load<pre>${pipeline.combine.sql}</pre></td></tr>`
+    : html`<tr><th>transform</th><td>${pipeline.transform ? 'a TypeScript function per record' : 'none: fields map to columns by name'}</td></tr>`}
 <tr><th>retries</th><td>${pipeline.retry.attempts} attempt(s), ${pipeline.retry.backoff} backoff, then ${pipeline.retry.then}</td></tr>
 <tr><th>rejects</th><td>${pipeline.rejects.maxRows !== undefined ? `at most ${pipeline.rejects.maxRows} rows` : ''}${pipeline.rejects.maxPercent !== undefined ? ` at most ${pipeline.rejects.maxPercent}%` : ''}${pipeline.rejects.maxRows === undefined && pipeline.rejects.maxPercent === undefined ? 'quarantined without limit' : ''}</td></tr>
 <tr><th>alerts</th><td>${pipeline.alerts.map((a) => `${a.channel.describe()} on ${a.on.join(', ')}`).join('; ') || 'none'}</td></tr>
