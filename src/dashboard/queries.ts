@@ -29,7 +29,7 @@ export async function pipelineSummaries(pool: pg.Pool, names: readonly string[])
 /** A page of a pipeline's runs, newest first. */
 export async function pipelineRuns(pool: pg.Pool, pipeline: string, options: { status?: string; page: number; pageSize: number }) {
   const { rows } = await pool.query(
-    `SELECT run_id, status, trigger, attempt, started_at, finished_at, counts, error FROM sluice.runs
+    `SELECT run_id, status, trigger, attempt, started_at, finished_at, counts, error, warnings FROM sluice.runs
      WHERE pipeline = $1 AND ($2::text IS NULL OR status = $2) ORDER BY queued_at DESC, run_id DESC LIMIT $3 OFFSET $4`,
     [pipeline, options.status ?? null, options.pageSize + 1, options.page * options.pageSize]);
   return { runs: rows.slice(0, options.pageSize), more: rows.length > options.pageSize };

@@ -41,12 +41,12 @@ ${checks.map((c) => html`<tr><td>${c.name}</td><td>${checkStatus(c.runs[0]!.stat
 <form method="get" action="/pipelines/${name}">status <select name="status" onchange="this.form.submit()">
 <option value="">all</option>${RUN_STATES.map((s) => html`<option ${s === options.status ? 'selected' : ''}>${s}</option>`)}</select></form>
 <table id="runs" hx-get="${link(options.page)}" hx-trigger="run-event from:body" hx-select="#runs" hx-swap="outerHTML">
-<tr><th>run</th><th>status</th><th>trigger</th><th>attempt</th><th>started</th><th>duration</th><th>extracted</th><th>loaded</th><th>rejected</th><th>error</th></tr>
+<tr><th>run</th><th>status</th><th>trigger</th><th>attempt</th><th>started</th><th>duration</th><th>extracted</th><th>loaded</th><th>rejected</th><th>error or warning</th></tr>
 ${runs.map((r) => {
     const c = (r.counts ?? {}) as Record<string, number>;
     return html`<tr><td><a href="/runs/${encodeURIComponent(String(r.run_id))}">${r.run_id}</a></td><td>${status(String(r.status))}</td><td>${r.trigger}</td><td>${r.attempt}</td>
 <td>${when(r.started_at as Date)}</td><td>${duration(r.started_at as Date, r.finished_at as Date)}</td><td>${c.extracted ?? ''}</td><td>${c.loaded ?? ''}</td><td>${c.rejected ?? ''}</td>
-<td class="muted">${String(r.error ?? '').slice(0, 140)}</td></tr>`;
+<td class="muted">${r.error ? String(r.error).slice(0, 140) : (r.warnings as string[] | null)?.length ? html`<span class="warning">warning: ${String((r.warnings as string[])[0]).slice(0, 130)}</span>` : ''}</td></tr>`;
   })}
 </table>
 <p>${options.page > 0 ? html`<a href="${link(options.page - 1)}">newer</a> ` : ''}${options.more ? html`<a href="${link(options.page + 1)}">older</a>` : ''}</p>`;
