@@ -60,8 +60,10 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
       if (layout.trailingDelimiter && fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
       if (!names) {
         names = layout.header === true ? uniqueNames(fields) : fields.map((_, j) => `column_${j + 1}`);
-        if (layout.header === true) header = [...fields];
-        if (layout.header === true) return;
+        if (layout.header === true) {
+          header = [...fields];
+          return;
+        }
       }
       const raw = () => fields.join(layout.delimiter);
       const quoteError = broken.get(i);
