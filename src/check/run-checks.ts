@@ -41,6 +41,8 @@ export interface CheckContext {
 }
 
 export const SAMPLE_ROWS = 20;
+/** Kinds judged in the one scan: those with a row condition (see rowCondition), and the load-wide row count and freshness. */
+const SCANNED: ReadonlySet<CheckKind> = new Set(['notNull', 'accepted', 'range', 'pattern', 'maxLength', 'rowCount', 'freshness']);
 const n = (value: unknown) => Number(value ?? 0);
 const count = (value: number) => value.toLocaleString('en-US');
 
@@ -81,7 +83,7 @@ export async function runChecks(checks: readonly Check[], rows: StagedRows, cont
   // A column declared NOT NULL never stages a null: the transform quarantines the row, and the stage refuses it.
   const declared = checks.filter((c) => c.kind === 'notNull' && context.columns[c.column]?.nullable === false);
   for (const c of declared) found.set(c, { failingRows: 0, failed: false, message: `0 rows are null (the column is declared NOT NULL: such rows are rejected before they stage)` });
-  const scanned = checks.filter((c) => !declared.includes(c) && (rowCondition(c, context.columns, params(rows.engine)) !== undefined || c.kind === 'rowCount' || c.kind === 'freshness'));
+  const scanned = checks.filter((c) => !declared.includes(c) && SCANNED.has(c.kind));
   await attempt(scanned, async () => {
     const p = params(rows.engine);
     const now = context.now ?? new Date();
