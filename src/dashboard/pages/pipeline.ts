@@ -5,7 +5,7 @@ import { RUN_STATES } from '../../runs/run-states.ts';
 import { describeTrigger } from '../../schedule/triggers.ts';
 import { duration, status, when, type Html } from '../layout.ts';
 import type { CheckHistory } from '../../check/check-results.ts';
-import { checkStatus } from './run.ts';
+import { checkClass, checkStatus } from './run.ts';
 
 
 export function chartSource(chart: ChartSpec): string {
@@ -35,7 +35,7 @@ ${pipeline.combine
 ${pipeline.dashboards.map((chart) => html`<h2>${chart.title}</h2><div class="chart" data-title="${chart.title}" data-src="${chartSource(chart)}"></div>`)}
 ${checks.length ? html`<h2>Checks</h2><table id="check-history"><tr><th>check</th><th>last result</th><th>history (newest first)</th></tr>
 ${checks.map((c) => html`<tr><td>${c.name}</td><td>${checkStatus(c.runs[0]!.status)} ${c.runs[0]!.message}</td>
-<td>${c.runs.map((r) => html`<a class="status ${r.status === 'passed' ? 'succeeded' : r.status === 'warned' ? 'skipped' : 'failed'}" href="/runs/${encodeURIComponent(r.runId)}"
+<td>${c.runs.map((r) => html`<a class="status ${checkClass(r.status)}" href="/runs/${encodeURIComponent(r.runId)}"
  title="${when(r.checkedAt)}: ${r.status}${r.failingRows ? `, ${r.failingRows} failing rows` : ''}">${r.status === 'passed' ? '●' : r.status === 'warned' ? '▲' : '✖'}</a> `)}</td></tr>`)}</table>` : ''}
 <h2>Runs</h2>
 <form method="get" action="/pipelines/${name}">status <select name="status" onchange="this.form.submit()">

@@ -38,9 +38,14 @@ ${alerts.map((a) => html`<tr><td>${a.event}</td><td>${a.channel}</td><td>${statu
     : html`<p class="muted">none</p>`}`;
 }
 
-/** A check's status, coloured like run states (warned as skipped's amber). */
+/** The run-state class a check's status is coloured with (warned as skipped's amber). */
+export function checkClass(value: string): string {
+  return value === 'passed' ? 'succeeded' : value === 'warned' ? 'skipped' : 'failed';
+}
+
+/** A check's status, coloured like run states. */
 export function checkStatus(value: string): Html {
-  return html`<span class="status ${value === 'passed' ? 'succeeded' : value === 'warned' ? 'skipped' : 'failed'}">${value}</span>`;
+  return html`<span class="status ${checkClass(value)}">${value}</span>`;
 }
 
 /** A check's failing sample rows, folded. */
