@@ -3,13 +3,12 @@
  * validate, commit together with the ledger row and the rejects, then publish what lives outside the transaction.
  * See docs/running.md, "The commit protocol".
  */
-import type { Destination, Load, LoadedObject, Staged } from '../load/destination.ts';
+import type { Destination, Fed, Load, LoadedObject, Staged } from '../load/destination.ts';
 import { beginLoad, type LoadClaim } from '../load/load-transaction.ts';
 import { markPublished, pendingPublications } from '../load/ledger.ts';
 import type { Lake } from '../lake/lake.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
-import type { Fed } from '../load/destination.ts';
 import type { Validation } from './validate-load.ts';
 
 /** One load to commit. */

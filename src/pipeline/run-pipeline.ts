@@ -16,8 +16,7 @@ import { attemptOutcome, failedOutcome, type Outcome } from './run-outcome.ts';
 import { stageTimer } from './stage-timer.ts';
 import { transformAndLoad, type Progress } from './transform-and-load.ts';
 import { combineAndLoad } from '../combine/combine-and-load.ts';
-import { loadWarnings, StrictError, validateLoad } from './validate-load.ts';
-import { checkWarnings } from '../check/check-load.ts';
+import { runWarnings, StrictError, validateLoad } from './validate-load.ts';
 import { recordCheckResults } from '../check/check-results.ts';
 import { ChecksFailed } from '../check/checks-failed.ts';
 import type { CheckResult } from '../check/run-checks.ts';
@@ -86,8 +85,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
       validate: async (v) => { checks = await validateLoad({ ...v, pipeline, rejectedObjects: quarantine.objects, strict, pool }); },
     }));
     if (loaded.kind === 'loaded-before') throw new Error(`run key ${runKey} was loaded meanwhile by another run; nothing was loaded again`);
-    const warnings = pipeline.destination.landOnly ? [] : [...loadWarnings(loaded.counts, loaded.fed, quarantine.objects), ...checkWarnings(checks)];
-    return attemptOutcome({ landed: found, loaded, warnings });
+    return attemptOutcome({ landed: found, loaded, warnings: runWarnings(pipeline, loaded.counts, loaded.fed, quarantine.objects, checks) });
   };
   const outcome = await run().catch((failure: unknown) => {
     if (failure instanceof ChecksFailed || failure instanceof StrictError) checks = failure instanceof ChecksFailed ? failure.results : failure.checks;

@@ -2,10 +2,9 @@
 import type pg from 'pg';
 import { checkLoad, checkWarnings } from '../check/check-load.ts';
 import type { CheckResult } from '../check/run-checks.ts';
-import type { Staged } from '../load/destination.ts';
-import { checkAccounting, type Counts } from '../runs/counts.ts';
+import type { Fed, Staged } from '../load/destination.ts';
+import { checkRowAccounting, type Counts } from '../runs/counts.ts';
 import type { Pipeline } from './define-pipeline.ts';
-import type { Fed } from '../load/destination.ts';
 
 /** What the load holds once staged, for the decisions before COMMIT. */
 export interface Validation {
@@ -29,12 +28,11 @@ export interface Validation {
  */
 export async function validateLoad(validation: Validation): Promise<readonly CheckResult[]> {
   const { pipeline, counts } = validation;
-  const { extracted, loaded, rejected, filtered } = counts;
-  if (extracted !== loaded + rejected + filtered) checkAccounting(counts);
+  checkRowAccounting(counts);
   checkRejectLimit(pipeline, counts, true);
   // A blocking check that fails throws ChecksFailed (carrying every result): nothing of the load commits.
   const checks = await checkLoad(pipeline.checks, validation.staged.rows, { pipeline: pipeline.name, columns: pipeline.destination.columns, pool: validation.pool });
-  const warnings = pipeline.destination.landOnly ? [] : [...loadWarnings(counts, validation.fed, validation.rejectedObjects), ...checkWarnings(checks)];
+  const warnings = runWarnings(pipeline, counts, validation.fed, validation.rejectedObjects, checks);
   if (validation.strict && warnings.length) throw new StrictError(warnings, checks);
   return checks;
 }
@@ -50,8 +48,13 @@ export class StrictError extends Error {
   }
 }
 
+/** A load's warnings: the rows' and the warned checks'. A land-only run reads no rows, so it has none. */
+export function runWarnings(pipeline: Pipeline, counts: Pick<Counts, 'extracted' | 'loaded' | 'rejected'>, fed: Pick<Fed, 'warnings'>, rejectedObjects: number, checks: readonly CheckResult[]): string[] {
+  return pipeline.destination.landOnly ? [] : [...loadWarnings(counts, fed, rejectedObjects), ...checkWarnings(checks)];
+}
+
 /** What needs a person's attention in a load that would otherwise succeed. */
-export function loadWarnings(counts: Pick<Counts, 'extracted' | 'loaded' | 'rejected'>, fed: Pick<Fed, 'warnings'>, rejectedObjects: number): string[] {
+function loadWarnings(counts: Pick<Counts, 'extracted' | 'loaded' | 'rejected'>, fed: Pick<Fed, 'warnings'>, rejectedObjects: number): string[] {
   const warnings = [...fed.warnings];
   if (counts.loaded === 0 && (counts.rejected > 0 || rejectedObjects > 0)) {
     warnings.push(`loaded nothing: every row was rejected (${counts.rejected} row(s), ${rejectedObjects} file(s)); see the rejects`);
