@@ -13,9 +13,9 @@ export function describeChecks(results: readonly CheckResult[]): { readonly summ
 
 /** ` (first: 31 at supplier.tbl line 7, 25 at supplier.tbl line 9)`: up to three failing values and where they came from. */
 export function first(result: CheckResult, check?: Check): string {
+  const key = check?.kind === 'uniqueKey' ? check.key : result.column && result.kind !== 'sql' ? [result.column] : undefined;
   const values = result.samples.slice(0, 3).map((row) => {
     const { __source, __line, ...rest } = row;
-    const key = check?.kind === 'uniqueKey' ? check.key : result.column && result.kind !== 'sql' ? [result.column] : undefined;
     const value = key ? (key.length === 1 ? show(rest[key[0]!]) : `(${key.map((k) => show(rest[k])).join(', ')})`) : JSON.stringify(rest);
     const at = __source !== undefined && __source !== null ? ` at ${__source}${__line !== undefined && __line !== null ? ` line ${__line}` : ''}` : '';
     return `${value.length > 80 ? `${value.slice(0, 77)}...` : value}${at}`;
