@@ -55,11 +55,11 @@ async function readRows(client: pg.Client, sql: string, maxRows = Infinity): Pro
   const query = new pg.Query({ text: sql, rowMode: 'array', queryMode: 'extended' } as pg.QueryConfig);
   query.on('row', (row: unknown[], result?: { fields: { name: string }[] }) => {
     if (enough) return;
-    columns = result?.fields.map((f) => f.name) ?? columns;
     rows.push(row);
     for (const value of row) chars += typeof value === 'string' ? value.length : value !== null && typeof value === 'object' ? JSON.stringify(value)?.length ?? 8 : 8;
     if (rows.length > maxRows || chars > MAX_CHARS) {
       enough = true;
+      columns = result?.fields.map((f) => f.name) ?? columns;
       (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     }
   });
@@ -73,7 +73,8 @@ async function readRows(client: pg.Client, sql: string, maxRows = Infinity): Pro
     if (result.command === 'COPY') throw new Error('sluice shows the answer of a query, not a COPY: write it as a SELECT (and use --csv for CSV)');
     return { columns: result.fields.map((f) => f.name), rows };
   } catch (error) {
-    if (enough) return { columns, rows: rows.slice(0, Math.min(rows.length, maxRows + 1)), truncated: true };
+    // Rows stop being kept once there are maxRows + 1 of them: no more to cut here.
+    if (enough) return { columns, rows, truncated: true };
     throw error;
   }
 }
