@@ -64,8 +64,9 @@ export async function combineAndLoad(feed: CombineFeed, load: { readonly sql?: C
       for await (const batch of feed.source.parse(await feed.lake.get(object.key), object.name)) {
         const out = transform.apply(batch);
         const rowRejects = out.rejects.filter((r) => !r.wholeObject).length;
-        read += out.rows.length + rowRejects + out.filtered;
-        extracted += out.rows.length + rowRejects + out.filtered;
+        const batchRows = out.rows.length + rowRejects + out.filtered;
+        read += batchRows;
+        extracted += batchRows;
         rejected += rowRejects;
         filtered += out.filtered;
         await quarantine.add(out.rejects);
