@@ -1,7 +1,7 @@
 /** Read-only SQL on sluice's database, for people (`sluice query`, the dashboard's SQL page). */
 import pg from 'pg';
-import { connectionConfig, type Database } from './database.ts';
-import { readerUrl } from './reader-role.ts';
+import type { Database } from './database.ts';
+import { connectAs, readerUrl } from './reader-role.ts';
 
 /** Roles whose members could reach the server's files or programs, signal other backends or write anything. */
 const POWERFUL = ['pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend', 'pg_write_all_data'];
@@ -13,7 +13,7 @@ const POWERFUL = ['pg_read_server_files', 'pg_write_server_files', 'pg_execute_s
  */
 export async function readOnlyQuery(database: Database, sql: string, timeoutMs: number, limits: { maxRows?: number } = {}): Promise<{ columns: string[]; rows: unknown[][]; truncated?: boolean }> {
   const url = await readerUrl(database);
-  const client = await connect(url, 'sluice query');
+  const client = await connectAs(url, 'sluice query');
   try {
     const pid = await checkReader(client);
     await client.query('BEGIN READ ONLY');
@@ -79,14 +79,6 @@ async function readRows(client: pg.Client, sql: string, maxRows = Infinity): Pro
   }
 }
 
-async function connect(url: string, name: string): Promise<pg.Client> {
-  const client = new pg.Client({ ...connectionConfig(url), application_name: name });
-  // A connection cut by the server (a cancel gone wrong, a restart) must fail the query, not crash the process.
-  client.on('error', () => {});
-  await client.connect();
-  return client;
-}
-
 /** Refuses a role that can do more than read (a superuser given in SLUICE_READER_URL, say); returns its backend's pid. */
 async function checkReader(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ pid: number; user: string; superuser: boolean; creates: boolean; powers: string[] }>(
@@ -106,7 +98,7 @@ async function checkReader(client: pg.Client): Promise<number> {
 async function stop(database: Database, url: string, pid: number): Promise<void> {
   let client: pg.Client | pg.PoolClient | undefined;
   try {
-    client = await connect(url, 'sluice query timeout').catch(() => database.pool.connect());
+    client = await connectAs(url, 'sluice query timeout').catch(() => database.pool.connect());
     await client.query('SELECT pg_cancel_backend($1)', [pid]);
     for (let i = 0; i < 20; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -55,18 +55,29 @@ async function prepare(database: Database): Promise<string> {
   return url;
 }
 
-async function canLogIn(url: string): Promise<boolean> {
-  const client = new pg.Client({ ...connectionConfig(url), application_name: 'sluice reader check' });
+/** A connection of its own to `url` (the reader's), named `name` in pg_stat_activity; closed again if it cannot connect. */
+export async function connectAs(url: string, name: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...connectionConfig(url), application_name: name });
+  // A connection cut by the server (a cancel gone wrong, a restart) must fail the query, not crash the process.
   client.on('error', () => {});
   try {
     await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
+async function canLogIn(url: string): Promise<boolean> {
+  try {
+    const client = await connectAs(url, 'sluice reader check');
+    await client.end().catch(() => {});
     return true;
   } catch (error) {
     // 28P01: wrong password; 28000: no such role, or it may not log in. Anything else is a real failure.
     if (['28P01', '28000'].includes((error as { code?: string }).code ?? '')) return false;
     throw error;
-  } finally {
-    await client.end().catch(() => {});
   }
 }
 
