@@ -43,13 +43,16 @@ async function prepare(database: Database): Promise<string> {
   if (!rows[0]!.may || !rows[0]!.exists) {
     throw new Error(adminStatements(database, rows[0]!.may ? 'the sluice_reader role does not exist' : `${main.username || 'sluice'} may not create roles`));
   }
-  // Two processes may set the same password at once; Postgres then reports "tuple concurrently updated": try again.
-  for (let attempt = 0; ; attempt++) {
+  // Roles belong to the whole server: several processes and projects may set the same password at once, and Postgres
+  // then reports "tuple concurrently updated". Wait a little; the other's password is the same one.
+  for (let attempt = 1; ; attempt++) {
     try {
       await database.pool.query(`ALTER ROLE ${ROLE} LOGIN PASSWORD '${password}'`);
       break;
     } catch (error) {
-      if (attempt >= 4 || !/concurrently/.test((error as Error).message)) throw error;
+      if (attempt >= 20 || !/concurrently/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      if (await canLogIn(url)) break;
     }
   }
   return url;

@@ -5,8 +5,19 @@
 -- reader has none left.
 DO $$
 BEGIN
-  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'sluice_reader')
-     AND (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) THEN
-    ALTER ROLE sluice_reader CONNECTION LIMIT 16;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sluice_reader' AND rolconnlimit <> 16)
+     OR NOT (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) THEN
+    RETURN;
   END IF;
+  -- Roles belong to the whole server, and the migration lock to one database: another database's migration may
+  -- alter the role at the same moment ("tuple concurrently updated"). Try again, then the role is as wanted.
+  FOR attempt IN 1..20 LOOP
+    BEGIN
+      ALTER ROLE sluice_reader CONNECTION LIMIT 16;
+      RETURN;
+    EXCEPTION WHEN internal_error THEN
+      IF attempt = 20 THEN RAISE; END IF;
+      PERFORM pg_sleep(0.01 * attempt);
+    END;
+  END LOOP;
 END $$;
