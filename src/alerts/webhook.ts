@@ -1,6 +1,6 @@
 /** `webhook()`: alerts as a JSON POST with a Slack-compatible `text`. */
 import { request, shownUrl } from '../extract/http/http-fetch.ts';
-import { guardedAgent, type AllowedAddresses } from '../extract/http/ssrf-guard.ts';
+import { requestGuard, type AllowedAddresses } from '../extract/http/ssrf-guard.ts';
 import { rule, type AlertChannel, type AlertRule, type RuleOptions } from './alert-channel.ts';
 
 /** Options of `webhook()`. */
@@ -22,7 +22,7 @@ export interface WebhookOptions extends RuleOptions {
  */
 export function webhook(options: WebhookOptions): AlertRule {
   const allowed = options.allowPrivateNetwork ?? false;
-  const agent = guardedAgent(allowed);
+  const guard = requestGuard(allowed);
   const url = () => (typeof options.url === 'function' ? options.url() : options.url);
   const channel: AlertChannel = {
     kind: 'webhook',
@@ -40,7 +40,7 @@ export function webhook(options: WebhookOptions): AlertRule {
       const headers = { ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k, typeof v === 'function' ? v() : v])), 'content-type': 'application/json' };
       // The URL's query (a token, often) and the extra headers are credentials: another origin gets none of them.
       const credentials = { allowTo: options.allowCredentialsTo, query: [...target.searchParams.keys()], headers: Object.keys(options.headers ?? {}) };
-      await request(target, { method: 'POST', body, timeoutMs: options.timeoutMs ?? 10_000, headers, credentials }, { agent, allowed })
+      await request(target, { method: 'POST', body, timeoutMs: options.timeoutMs ?? 10_000, headers, credentials }, guard)
         .catch((error: Error) => { throw new Error(error.message.replace(shownUrl(url()), channel.describe())); });
     },
   };

@@ -32,7 +32,7 @@ export function localLake(root: string): Lake {
 
     async get(key) {
       const handle = await fsp.open(file(key), 'r');
-      return handle.createReadStream({ highWaterMark: 256 * 1024 });
+      return handle.createReadStream({ highWaterMark: 32 * 1024 });
     },
 
     async *list(prefix) {

@@ -1,9 +1,8 @@
 /** Request credentials for the http() source: API key, bearer, basic, or OAuth2 client credentials (token cached). */
-import type { Agent } from 'undici';
 import { TerminalError } from '../errors.ts';
 import type { HttpAuth } from './http-config.ts';
 import { request, Unauthorized } from './http-fetch.ts';
-import type { AllowedAddresses } from './ssrf-guard.ts';
+import type { Guard } from './ssrf-guard.ts';
 
 const read = (v: string | (() => string)) => (typeof v === 'function' ? v() : v);
 
@@ -13,7 +12,7 @@ export interface Credentials {
   refresh(): boolean;
 }
 
-export function credentials(auth: HttpAuth | undefined, guard: { agent: Agent; allowed: AllowedAddresses }, timeoutMs: number, userAgent: string): Credentials {
+export function credentials(auth: HttpAuth | undefined, guard: Guard, timeoutMs: number, userAgent: string): Credentials {
   let token: { value: string; expires: number } | undefined;
   return {
     async apply(url, headers) {
@@ -42,7 +41,7 @@ export function credentials(auth: HttpAuth | undefined, guard: { agent: Agent; a
   };
 }
 
-async function fetchToken(auth: Extract<HttpAuth, { kind: 'oauth2' }>, guard: { agent: Agent; allowed: AllowedAddresses }, timeoutMs: number, userAgent: string) {
+async function fetchToken(auth: Extract<HttpAuth, { kind: 'oauth2' }>, guard: Guard, timeoutMs: number, userAgent: string) {
   const body = new URLSearchParams({ grant_type: 'client_credentials', ...(auth.scope ? { scope: auth.scope } : {}) }).toString();
   const basic = Buffer.from(`${read(auth.clientId)}:${read(auth.clientSecret)}`).toString('base64');
   let answer;

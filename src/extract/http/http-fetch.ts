@@ -1,8 +1,6 @@
 /** One HTTP request of a source: guarded, never retried here, its failures classified, its URL shown without secrets. */
-import ky from 'ky';
-import type { Agent } from 'undici';
 import { RetryableError, TerminalError } from '../errors.ts';
-import { checkUrl, type AllowedAddresses } from './ssrf-guard.ts';
+import { checkUrl, type Guard } from './ssrf-guard.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -52,7 +50,7 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|key|token|se
  * do, a hop to another origin (scheme, host, port) than the credentials' gets none of them, and a 303 (or a
  * 301/302 after a POST) goes on as a GET without the body.
  */
-export async function request(url: URL, init: RequestOptions, guard: { agent: Agent; allowed: AllowedAddresses }): Promise<Answer> {
+export async function request(url: URL, init: RequestOptions, guard: Guard): Promise<Answer> {
   const scope = init.credentials ?? {};
   const trusted = new Set([new URL(scope.origin ?? url).origin, ...(scope.allowTo ?? []).map((o) => new URL(o).origin)]);
   const secretHeaders = new Set((scope.headers ?? []).map((h) => h.toLowerCase()));
@@ -72,9 +70,10 @@ export async function request(url: URL, init: RequestOptions, guard: { agent: Ag
     if (current.username || current.password) throw new TerminalError(`${method} ${shownUrl(current)}: the URL holds a user name or password; use auth: { kind: 'basic', ... } instead`);
     let response: Response;
     try {
+      const [{ default: ky }, dispatcher] = await Promise.all([import('ky'), guard.agent()]);
       response = await ky(current, {
         method, headers, body, timeout: false, signal: deadline, retry: 0, throwHttpErrors: false, redirect: 'manual',
-        fetch: (input, options) => fetch(input, { ...options, dispatcher: guard.agent } as RequestInit),
+        fetch: (input, options) => fetch(input, { ...options, dispatcher } as RequestInit),
       });
     } catch (error) {
       throw classifyFailure(error, current, method, deadline, init.timeoutMs);

@@ -8,7 +8,7 @@ import { readCsv } from '../formats/csv-reader.ts';
 import type { RecordBatch, Source, SourceContext, SourceObject } from '../source.ts';
 import { request, shownUrl } from './http-fetch.ts';
 import { selectRecords } from './record-path.ts';
-import { guardedAgent } from './ssrf-guard.ts';
+import { requestGuard } from './ssrf-guard.ts';
 
 const httpFileConfig = z.object({
   format: z.enum(['csv', 'json']).default('csv'),
@@ -38,7 +38,7 @@ export type HttpFileOptions = z.input<typeof httpFileConfig>;
 export function httpFile(url: string, options: HttpFileOptions = {}): Source<Record<string, string | null>> {
   const config = parseOptions(`httpFile(${JSON.stringify(shownUrl(url))})`, httpFileConfig, options);
   const name = config.name ?? (path.posix.basename(new URL(url).pathname) || 'index');
-  const guard = { agent: guardedAgent(config.allowPrivateNetwork), allowed: config.allowPrivateNetwork };
+  const guard = requestGuard(config.allowPrivateNetwork);
   const layout = { delimiter: config.delimiter, quote: '"', header: true, nullValue: config.nullValue, trailingDelimiter: false, gzip: false, maxFieldChars: 16 << 20 };
   return {
     kind: 'http-file',

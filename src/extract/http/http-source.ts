@@ -8,7 +8,7 @@ import { credentials } from './http-auth.ts';
 import { httpConfig, type HttpConfig, type HttpOptions } from './http-config.ts';
 import { request, shownUrl, Unauthorized, type Answer } from './http-fetch.ts';
 import { selectRecords, valueAt } from './record-path.ts';
-import { guardedAgent } from './ssrf-guard.ts';
+import { requestGuard } from './ssrf-guard.ts';
 
 /**
  * An HTTP JSON API.
@@ -21,7 +21,7 @@ import { guardedAgent } from './ssrf-guard.ts';
  */
 export function http<Row = Record<string, unknown>>(options: HttpOptions): Source<Row> {
   const config = parseOptions('http()', httpConfig, options);
-  const guard = { agent: guardedAgent(config.allowPrivateNetwork), allowed: config.allowPrivateNetwork };
+  const guard = requestGuard(config.allowPrivateNetwork);
   const auth = credentials(config.auth, guard, config.timeoutMs, config.userAgent);
   return {
     kind: 'http',

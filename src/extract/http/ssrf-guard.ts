@@ -4,7 +4,7 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { TerminalError } from '../errors.ts';
 
 const BLOCKED = new net.BlockList();
@@ -35,9 +35,17 @@ export function checkUrl(url: URL, allowed: AllowedAddresses): void {
   if (net.isIP(host)) checkAddress(host, allowed, url.hostname);
 }
 
-/** An HTTP dispatcher whose every connection is checked after DNS resolution: no rebinding between check and use. */
-export function guardedAgent(allowed: AllowedAddresses): Agent {
-  return new Agent({
+/** What a request needs to reach only allowed addresses: the checked dispatcher, and the allowed private addresses. */
+export interface Guard {
+  /** Made on first use: undici (and ky) load only in a process that makes a request. */
+  readonly agent: () => Promise<Agent>;
+  readonly allowed: AllowedAddresses;
+}
+
+/** The guard of a pipeline's requests: an HTTP dispatcher whose every connection is checked after DNS resolution (no rebinding between check and use). */
+export function requestGuard(allowed: AllowedAddresses): Guard {
+  let agent: Promise<Agent> | undefined;
+  return { allowed, agent: () => (agent ??= import('undici').then(({ Agent }) => new Agent({
     connect: {
       lookup(hostname, options, callback) {
         dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
@@ -53,5 +61,5 @@ export function guardedAgent(allowed: AllowedAddresses): Agent {
         });
       },
     },
-  });
+  }))) };
 }
