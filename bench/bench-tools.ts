@@ -14,7 +14,9 @@ export interface Measured {
 
 /** Runs pipeline `name` of the project in `dir` once, in a fresh process; `args` are `name=value` params. */
 export function sluice(dir: string, name: string, args: readonly string[] = []): Measured {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bench/measure-sluice.ts'), dir, name, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // Through the launcher, so the run has the V8 settings that `sluice` runs with.
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/supported-node.js'), path.join(ROOT, 'bench/measure-sluice.ts'), dir, name, ...args],
+    { encoding: 'utf8', maxBuffer: 1 << 24 });
   const last = out.stdout.trim().split('\n').at(-1);
   if (!last) throw new Error(`${name}: no result (exit ${out.status}): ${out.stderr.slice(-2000)}`);
   const result = JSON.parse(last);

@@ -43,6 +43,8 @@ export interface RecordBatch<Row> {
   readonly rejects: readonly SourceReject[];
   /** The object's header line as written, when it has one (on every batch): the header policy reads it. */
   readonly fields?: readonly string[];
+  /** Set when every record of the batch has exactly these keys, in this order (a delimited file's columns). */
+  readonly keys?: readonly string[];
 }
 
 /** Run facts a source may use. */

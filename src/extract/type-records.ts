@@ -4,26 +4,45 @@ import { CoercionError } from '../transform/coerce.ts';
 import { columnCoercer } from '../transform/column-coercer.ts';
 import type { RecordBatch, SourceReject } from './source.ts';
 
+type Typed = Record<string, unknown>;
+type Read = (raw: string) => unknown;
+
+const text = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value
+  : typeof value === 'object' ? JSON.stringify(value) : String(value));
+
 /** Yields the same batches with each declared column converted to its JS type; other columns pass through as text. */
 export async function* typeRecords(
   batches: AsyncIterable<RecordBatch<Record<string, unknown>>>,
   columns: Columns,
 ): AsyncIterable<RecordBatch<Record<string, unknown>>> {
   const declared = Object.entries(columns).map(([name, column]) => [name, columnCoercer(column).fromText] as const);
+  const reads = new Map(declared);
+  let compiled: { keys: readonly string[]; make: ((record: Typed) => Typed) | undefined } | undefined;
   for await (const batch of batches) {
-    const records: Record<string, unknown>[] = [];
+    const records: Typed[] = [];
     const lines: number[] = [];
     const rejects: SourceReject[] = [...batch.rejects];
     const { source } = batch;
+    if (batch.keys && compiled?.keys !== batch.keys) compiled = { keys: batch.keys, make: typedRecordMaker(batch.keys, reads) };
+    const make = batch.keys ? compiled!.make : undefined;
     batch.records.forEach((record, i) => {
-      const typed: Record<string, unknown> = { ...record };
+      if (make) {
+        try {
+          records.push(make(record));
+          lines.push(batch.lines[i]!);
+          return;
+        } catch (error) {
+          if (!(error instanceof CoercionError)) throw error;
+          // The field by field way below names the column and the reason.
+        }
+      }
+      const typed: Typed = { ...record };
       for (const [name, read] of declared) {
         if (!(name in record)) {
           return void rejects.push({ source, line: batch.lines[i]!, column: name, reason: `column "${name}" is missing from the file` });
         }
         try {
-          const value = record[name];
-          typed[name] = read(value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+          typed[name] = read(text(record[name]));
         } catch (error) {
           if (!(error instanceof CoercionError)) throw error;
           return void rejects.push({ source, line: batch.lines[i]!, column: name, reason: `column "${name}": ${error.message}`, raw: Object.values(record).join(',') });
@@ -32,6 +51,19 @@ export async function* typeRecords(
       records.push(typed);
       lines.push(batch.lines[i]!);
     });
-    yield { source, records, lines, rejects };
+    yield { source, records, lines, rejects, ...(batch.keys ? { keys: batch.keys } : {}) };
   }
+}
+
+/**
+ * The typed record of records with exactly `keys`, as one compiled object literal (the keys are JSON string
+ * literals in the code): declared columns read, the rest as they are. Undefined when a declared column is not among
+ * the keys (every such record is rejected the field by field way), or a key is `__proto__` (a literal would set the
+ * prototype).
+ */
+function typedRecordMaker(keys: readonly string[], reads: ReadonlyMap<string, Read>): ((record: Typed) => Typed) | undefined {
+  if (keys.includes('__proto__') || [...reads.keys()].some((name) => !keys.includes(name))) return undefined;
+  const readers = keys.map((key) => reads.get(key));
+  const fields = keys.map((key, j) => `${JSON.stringify(key)}: ${readers[j] ? `read[${j}](text(r[${JSON.stringify(key)}]))` : `r[${JSON.stringify(key)}]`}`);
+  return new Function('read', 'text', `return (r) => ({ ${fields.join(', ')} });`)(readers, text);
 }

@@ -77,7 +77,7 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
       records.push(makeRecord(fields));
       lines.push(at);
     }
-    return { source: name, records, lines, rejects, ...(header ? { fields: header } : {}) };
+    return { source: name, records, lines, rejects, ...(names ? { keys: names } : {}), ...(header ? { fields: header } : {}) };
   };
 
   const parse = (input: string, last: boolean): RecordBatch<Record<string, string | null>> | undefined => {
