@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { columnCoercer } from './column-coercer.ts';
+import { columnCoercer, isDecimal } from './column-coercer.ts';
 import { fromColumnText, toColumnText } from './coerce.ts';
 import { col, type Column } from './columns.ts';
 
@@ -45,4 +45,16 @@ describe('compiled column coercers', () => {
       }
     });
   }
+});
+
+describe('isDecimal', () => {
+  it('accepts exactly what coerce.ts\'s decimal pattern accepts', () => {
+    const pattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+    const alphabet = '0123456789+-.eE x';
+    let seed = 5;
+    const next = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+    const cases = ['', '.', '+', '-', 'e', '1e', '1e+', '.e1', '1.e5', '.5e-3', '5.', '+.5', '-0', '1e5x', ' 1', '1 '];
+    for (let i = 0; i < 50_000; i++) cases.push(Array.from({ length: next(8) }, () => alphabet[next(alphabet.length)]).join(''));
+    for (const s of cases) assert.equal(isDecimal(s), pattern.test(s), JSON.stringify(s));
+  });
 });

@@ -18,12 +18,39 @@ export interface ColumnCoercer {
 }
 
 // The same patterns as coerce.ts's; a value that does not match goes the general way, which decides.
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const INT32 = 2 ** 31;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** coerce.ts's decimal pattern `^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`, as a loop (a few times faster per value than the regex). */
+export function isDecimal(s: string): boolean {
+  const length = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (isDigit(c)) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    while (isDigit(c)) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return false;
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++i);
+    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    if (!isDigit(c)) return false;
+    while (isDigit(c)) c = s.charCodeAt(++i);
+  }
+  return i === length;
+}
 
 /** True for `YYYY-MM-DD` naming a real day, as coerce.ts's date() accepts it (untrimmed: spaces go the general way). */
 function isIsoDate(s: string): boolean {
@@ -48,12 +75,12 @@ export function columnCoercer(column: Column): ColumnCoercer {
         toValue: (v) => {
           if (typeof v === 'number' && Number.isFinite(v)) return v;
           // double() reads decimal text as String(Number(text)): the number stands for it.
-          const n = plain && typeof v === 'string' && DECIMAL.test(v) ? Number(v) : NaN;
+          const n = plain && typeof v === 'string' && isDecimal(v) ? Number(v) : NaN;
           return Number.isFinite(n) ? n : general(v);
         },
         // fromColumnText reads Number(String(Number(raw))): Number(raw), finite, with -0 read as 0.
         fromText: plain ? (raw) => {
-          const n = DECIMAL.test(raw) ? Number(raw) : NaN;
+          const n = isDecimal(raw) ? Number(raw) : NaN;
           return Number.isFinite(n) ? n || 0 : read(raw);
         } : read,
       };
@@ -62,8 +89,8 @@ export function columnCoercer(column: Column): ColumnCoercer {
         // String() of a finite number is always decimal text; a declared precision needs the general check.
         // Decimal text is its own canonical text (numeric keeps its scale: '1.50' stays '1.50').
         toValue: column.precision ? general : (v) => (typeof v === 'number' && Number.isFinite(v) ? v
-          : plain && typeof v === 'string' && DECIMAL.test(v) ? v : general(v)),
-        fromText: plain && !column.precision ? (raw) => (DECIMAL.test(raw) ? Number(raw) : read(raw)) : read,
+          : plain && typeof v === 'string' && isDecimal(v) ? v : general(v)),
+        fromText: plain && !column.precision ? (raw) => (isDecimal(raw) ? Number(raw) : read(raw)) : read,
       };
     case 'integer':
       return {

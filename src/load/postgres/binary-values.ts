@@ -126,6 +126,44 @@ function shortNumeric(out: BinaryBuffer, v: number): boolean {
     if (m < 1e15 && m / POWERS[k]! === a) break;
   }
   if (k > 12) return false;
+  writeDigits(out, m, k, v < 0);
+  return true;
+}
+
+/**
+ * numeric of plain decimal text (`-12.3400`, `.5`, `7.`) with at most 15 digits, at most 12 after the point: its
+ * digits as one exact integer `m` at scale `k`, without a pass per base-10000 group. False for any other text.
+ */
+function shortDecimalText(out: BinaryBuffer, text: string): boolean {
+  const length = text.length;
+  if (length > 17) return false;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) c = text.charCodeAt(++i);
+  let m = 0;
+  let digits = 0;
+  while (c >= 48 && c <= 57) {
+    m = m * 10 + (c - 48);
+    digits++;
+    c = text.charCodeAt(++i);
+  }
+  let k = 0;
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      k++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (i !== length || digits + k === 0 || digits + k > 15 || k > 12) return false;
+  writeDigits(out, m, k, negative);
+  return true;
+}
+
+/** Writes the numeric m / 10^k (m an integer below 10^15, k <= 12) with display scale k, as numeric_in would. */
+function writeDigits(out: BinaryBuffer, m: number, k: number, negative: boolean): void {
   // Base-10000 digits: the integer part's groups, then the fraction's k digits padded to whole groups, less
   // leading and trailing zero groups.
   const whole = Math.floor(m / POWERS[k]!);
@@ -151,7 +189,7 @@ function shortNumeric(out: BinaryBuffer, v: number): boolean {
   b[p] = 0; b[p + 1] = 0; b[p + 2] = length >> 8; b[p + 3] = length & 255;
   b[p + 4] = 0; b[p + 5] = ndigits;
   b[p + 6] = (weight >> 8) & 255; b[p + 7] = weight & 255;
-  b[p + 8] = v < 0 && ndigits ? 0x40 : 0; b[p + 9] = 0;
+  b[p + 8] = negative && ndigits ? 0x40 : 0; b[p + 9] = 0;
   b[p + 10] = 0; b[p + 11] = k;
   p += 12;
   for (let g = first; g < last; g++) {
@@ -161,11 +199,10 @@ function shortNumeric(out: BinaryBuffer, v: number): boolean {
     p += 2;
   }
   out.pos = p;
-  return true;
 }
 
 const numeric: ValueEncoder = (out, value) => {
-  if (typeof value === 'number' && shortNumeric(out, value)) return;
+  if (typeof value === 'number' ? shortNumeric(out, value) : typeof value === 'string' && shortDecimalText(out, value)) return;
   const text = String(value);
   let i = 0;
   let negative = false;
