@@ -5,7 +5,9 @@
 // `node bin/supported-node.js <node arguments>` is how the npm scripts start; bin/sluice.js calls `launch`.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -13,11 +15,10 @@ const SUPPORTED = major > 22 || (major === 22 && minor >= 18);
 const SELF = fileURLToPath(import.meta.url);
 // A young generation of at most 16 MB a semi-space. Node's default grows it to 64 MB on a machine with much memory:
 // over a load's steady stream of short-lived batches it reached 128 MB, so the stock batch peaked at 270 MB RSS
-// instead of 175 MB, at the same speed. V8 reads this only at start, hence the second process.
+// instead of 175 MB, at the same speed. V8 reads this only at start, hence the restart with it.
 const HEAP_FLAGS = ['--max-semi-space-size=16'];
 const hasHeapFlags = (args) => args.some((a) => a.startsWith('--max-semi-space-size'));
 const withHeapFlags = (args) => (hasHeapFlags(args) ? args : [...HEAP_FLAGS, ...args]);
-const LAUNCHED = 'SLUICE_LAUNCHED';
 const PACKAGE = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}@24`;
 
 /** The project's node_modules: the one holding this package when installed, else this repository's own. */
@@ -69,22 +70,19 @@ function version(node) {
 }
 
 /** Runs `node <args>` under Node 24 and exits as it does: same exit code, same signal. */
-function runUnderNode24(args, env) {
+function runUnderNode24(args) {
   const { node, note } = node24();
   console.error(`sluice: Node ${process.version} is older than 22.18; ${note}`);
-  run(node, args, { ...env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` });
+  run(node, args, { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` });
 }
 
-/**
- * Spawns the child with this terminal, forwards signals, and mirrors how it ends. A child started for
- * `launch` also gets a channel to this process, so it ends the moment this one is killed (see `launch`).
- */
+/** Spawns the child with this terminal, forwards signals, and mirrors how it ends. */
 function run(node, args, env) {
-  const child = spawn(node, args, { stdio: env[LAUNCHED] ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit', env });
+  const child = spawn(node, args, { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       // Ctrl-C in a terminal already reached the child (same process group): forwarding it would be a second one.
-      if (signal === 'SIGINT' && process.stdin.isTTY) return;
+      if (signal === 'SIGINT' && tty.isatty(0)) return;
       child.kill(signal);
     });
   }
@@ -96,33 +94,33 @@ function run(node, args, env) {
     if (signal) {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
+      // As PID 1 (a container) this process ignores the signal: exit as a shell reports a signal's death.
+      process.exit(128 + (os.constants.signals[signal] ?? 0));
     } else process.exit(code ?? 1);
   });
 }
 
+/** Becomes `node <args>` in this very process (same pid, so signals, `kill -9` and exit codes are the command's own). */
+function become(args) {
+  process.execve(process.execPath, [process.execPath, ...args], process.env);
+}
+
 /**
  * Makes sure the calling script (bin/sluice.js) runs under a supported Node with HEAP_FLAGS: returns at once when it
- * does, else re-runs it so (under Node 24 on an older Node) and never returns. The re-run script ends the moment this
- * process dies: `kill -9` of the sluice you started stops its run as it always did, instead of leaving it running.
+ * does; else this process becomes the script run so (Node 24 and later) or re-runs it under a fetched Node 24 and
+ * never returns. Where Node cannot replace a process (Windows), it runs on without the flags.
  */
 export function launch(script) {
-  if (SUPPORTED && hasHeapFlags(process.execArgv)) {
-    if (process.env[LAUNCHED] && process.channel) {
-      process.channel.unref();
-      process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
-    }
-    return;
-  }
+  if (SUPPORTED && (hasHeapFlags(process.execArgv) || typeof process.execve !== 'function')) return;
   const args = [...withHeapFlags(process.execArgv), script, ...process.argv.slice(2)];
-  const env = { ...process.env, [LAUNCHED]: '1' };
-  if (SUPPORTED) run(process.execPath, args, env);
-  else runUnderNode24(args, env);
+  if (SUPPORTED) become(args);
+  else runUnderNode24(args);
   return new Promise(() => {}); // the child's exit ends this process
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
   const args = withHeapFlags(process.argv.slice(2));
-  const { [LAUNCHED]: _, ...env } = process.env;
-  if (SUPPORTED) run(process.execPath, args, env);
-  else runUnderNode24(args, env);
+  if (!SUPPORTED) runUnderNode24(args);
+  else if (typeof process.execve === 'function') become(args);
+  else run(process.execPath, args, process.env);
 }

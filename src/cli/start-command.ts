@@ -39,8 +39,9 @@ export async function startCommand(options: { readonly project: string; readonly
       await ctx.close();
       resolve();
     };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
+    // `on`, not `once`: a second signal (a service manager signalling the whole group) must not kill the process mid-stop.
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
   });
   process.exitCode = 0;
 }

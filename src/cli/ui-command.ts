@@ -9,8 +9,13 @@ export async function uiCommand(options: { readonly project: string; readonly po
   const dashboard = await startDashboard(ctx, pipelines, { port: Number(options.port), host: options.host });
   process.stdout.write(`dashboard: ${dashboard.url}\nstop with Ctrl-C\n`);
   await new Promise<void>((resolve) => {
-    const stop = () => void dashboard.close().then(() => ctx.close()).then(resolve);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      void dashboard.close().then(() => ctx.close()).then(resolve);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }

@@ -43,7 +43,7 @@ export interface RecordBatch<Row> {
   readonly rejects: readonly SourceReject[];
   /** The object's header line as written, when it has one (on every batch): the header policy reads it. */
   readonly fields?: readonly string[];
-  /** Set when every record of the batch has exactly these keys, in this order (a delimited file's columns). */
+  /** Set when every record of the batch has exactly these keys (a delimited file's columns, in the file's order). */
   readonly keys?: readonly string[];
 }
 

@@ -38,7 +38,7 @@ export async function* typeRecords(
       }
       const typed: Typed = { ...record };
       for (const [name, read] of declared) {
-        if (!(name in record)) {
+        if (!Object.hasOwn(record, name)) {
           return void rejects.push({ source, line: batch.lines[i]!, column: name, reason: `column "${name}" is missing from the file` });
         }
         try {
@@ -65,5 +65,9 @@ function typedRecordMaker(keys: readonly string[], reads: ReadonlyMap<string, Re
   if (keys.includes('__proto__') || [...reads.keys()].some((name) => !keys.includes(name))) return undefined;
   const readers = keys.map((key) => reads.get(key));
   const fields = keys.map((key, j) => `${JSON.stringify(key)}: ${readers[j] ? `read[${j}](text(r[${JSON.stringify(key)}]))` : `r[${JSON.stringify(key)}]`}`);
-  return new Function('read', 'text', `return (r) => ({ ${fields.join(', ')} });`)(readers, text);
+  try {
+    return new Function('read', 'text', `return (r) => ({ ${fields.join(', ')} });`)(readers, text);
+  } catch {
+    return undefined; // code generation disallowed: the field by field way
+  }
 }

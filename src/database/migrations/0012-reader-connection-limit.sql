@@ -13,6 +13,7 @@ BEGIN
   -- alter the role at the same moment ("tuple concurrently updated"). Try again, then the role is as wanted.
   FOR attempt IN 1..20 LOOP
     BEGIN
+      EXIT WHEN (SELECT rolconnlimit FROM pg_roles WHERE rolname = 'sluice_reader') = 16;
       ALTER ROLE sluice_reader CONNECTION LIMIT 16;
       RETURN;
     EXCEPTION WHEN internal_error THEN

@@ -34,6 +34,19 @@ describe('readCsv', () => {
     assert.deepEqual(out.lines, [2, 5]);
   });
 
+  it('counts a bare line feed inside a field of a CRLF file as a line, as editors do', async () => {
+    const out = await read('a,b\r\n1,x\ny\r\n2,z\r\n');
+    assert.deepEqual(out.records, [{ a: '1', b: 'x\ny' }, { a: '2', b: 'z' }]);
+    assert.deepEqual(out.lines, [2, 4]);
+  });
+
+  it('reads a quoted value that runs over hundreds of chunks whole, with the lines after it in place', async () => {
+    const long = 'x\n'.repeat(150_000);
+    const out = await read(`a,b\n1,"${long}"\n2,y\n`, {}, 512);
+    assert.deepEqual(out.records, [{ a: '1', b: long }, { a: '2', b: 'y' }]);
+    assert.deepEqual(out.lines, [2, 150_003]);
+  });
+
   it('handles CRLF line endings, a BOM, quoted delimiters and doubled quotes', async () => {
     const out = await read('\uFEFFa,b\r\n"1,5","say ""hi"""\r\n2,3\r\n');
     assert.deepEqual(out.records, [{ a: '1,5', b: 'say "hi"' }, { a: '2', b: '3' }]);

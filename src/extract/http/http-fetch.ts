@@ -68,9 +68,10 @@ export async function request(url: URL, init: RequestOptions, guard: Guard): Pro
     checkUrl(current, guard.allowed);
     // fetch refuses a URL with a user name or password in it: a mistake to fix, not a failure to retry.
     if (current.username || current.password) throw new TerminalError(`${method} ${shownUrl(current)}: the URL holds a user name or password; use auth: { kind: 'basic', ... } instead`);
+    // Outside the try: a module that fails to load is a broken install, not a network failure to retry.
+    const [{ default: ky }, dispatcher] = await Promise.all([import('ky'), guard.agent()]);
     let response: Response;
     try {
-      const [{ default: ky }, dispatcher] = await Promise.all([import('ky'), guard.agent()]);
       response = await ky(current, {
         method, headers, body, timeout: false, signal: deadline, retry: 0, throwHttpErrors: false, redirect: 'manual',
         fetch: (input, options) => fetch(input, { ...options, dispatcher } as RequestInit),
