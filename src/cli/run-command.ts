@@ -1,4 +1,5 @@
 /** `sluice run <pipeline>`: one run now, in this process, with progress on stderr and a summary or JSON on stdout. */
+import os from 'node:os';
 import { loadPipeline } from '../pipeline/project.ts';
 import { executeRun } from '../pipeline/execute-run.ts';
 import type { RunResult } from '../runs/run-result.ts';
@@ -28,13 +29,16 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
 
 export async function runCommand(name: string, options: Options): Promise<void> {
   const params = parseParams(options.param);
+  const stop = stopOnSignals();
   const result = await withContext(options.project, async (ctx) => {
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
-      return await executeRun(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts }, { params, runKey: options.runKey, strict: options.strict, onProgress: progress.update });
+      return await executeRun(pipeline, { projectDir: ctx.project.dir, database: ctx.database, lake: ctx.lake, alerts: ctx.project.alerts },
+        { params, runKey: options.runKey, strict: options.strict, onProgress: progress.update, signal: stop.signal });
     } finally {
       progress.stop();
+      stop.release();
     }
   });
   if (!result) {
@@ -43,7 +47,26 @@ export async function runCommand(name: string, options: Options): Promise<void> 
     return;
   }
   process.stdout.write(options.json ? JSON.stringify(contractJson(result)) + '\n' : summary(result, options.project));
-  process.exitCode = result.status === 'succeeded' ? 0 : 1;
+  process.exitCode = stop.signal.aborted ? 128 + (os.constants.signals[stop.signal.reason as NodeJS.Signals] ?? 0) : result.status === 'succeeded' ? 0 : 1;
+}
+
+/**
+ * SIGTERM or Ctrl-C stops the run at its next step: it rolls back, is recorded failed ("stopped by SIGTERM ..."),
+ * alerts go out, and sluice exits 128 + the signal's number. A second signal exits at once (the run's record is
+ * then closed by the next command that finds it).
+ */
+function stopOnSignals() {
+  const controller = new AbortController();
+  const handlers = (['SIGTERM', 'SIGINT'] as const).map((signal) => {
+    const handler = () => {
+      if (controller.signal.aborted) process.exit(128 + os.constants.signals[signal]);
+      process.stderr.write(`sluice: ${signal}: stopping the run at its next step; nothing commits (again to exit at once)\n`);
+      controller.abort(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return { signal: controller.signal, release: () => handlers.forEach((off) => off()) };
 }
 
 /** The object `sluice run --json` prints: exactly these keys (PRODUCT.md, CLI contract, plus `warnings` and `checks`). */

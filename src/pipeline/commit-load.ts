@@ -10,6 +10,7 @@ import type { Lake } from '../lake/lake.ts';
 import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import type { Validation } from './validate-load.ts';
+import { stopIfAsked } from './stop-signal.ts';
 
 /** One load to commit. */
 export interface LoadPlan extends LoadClaim {
@@ -21,6 +22,8 @@ export interface LoadPlan extends LoadClaim {
   readonly quarantine: Quarantine;
   /** The pipeline declares checks: the destination exposes its staged rows. */
   readonly checks?: boolean;
+  /** Aborted: the load rolls back instead of committing. */
+  readonly signal?: AbortSignal;
   /** Writes the rows into the load. */
   feed(load: Load): Promise<Fed>;
   /** Decides before COMMIT; throws to fail the load. */
@@ -57,6 +60,7 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
     // The rejects are durable in the lake and in sluice.rejects before the data commits, and commit with it.
     const rejectsKey = await plan.quarantine.seal();
     await plan.quarantine.record(tx.client);
+    stopIfAsked(plan.signal);
     await tx.commit(plan.objects, { ...final, rejectedObjects: plan.quarantine.objects, changes: applied.changes.length }, applied.publication);
     outcome = { kind: 'committed', counts: final, fed, changes: applied.changes, rejectsKey };
     publication = applied.publication;

@@ -6,6 +6,7 @@ import { loadedContent, previousObject } from '../load/ledger.ts';
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { mapInOrder } from './map-in-order.ts';
+import { stopIfAsked } from './stop-signal.ts';
 
 const LAND_CONCURRENCY = 4;
 
@@ -25,6 +26,7 @@ export async function extractAndLand(input: {
   readonly projectDir: string; readonly prefix: string; readonly replay: boolean; readonly log: Logger;
   /** A combine: when any object is new, every one is loaded (a join needs all its inputs); else none is. */
   readonly together?: boolean;
+  readonly signal?: AbortSignal;
   readonly time: <T>(stage: string, work: () => Promise<T>) => Promise<T>;
 }): Promise<Landed> {
   const { source, pool, lake, pipeline, log, time } = input;
@@ -32,6 +34,7 @@ export async function extractAndLand(input: {
   log.info({ source: source.describe(), objects: found.length }, 'extracted');
   // A few objects at a time: landing a small file is mostly waiting on the disk or the bucket.
   const landed = await time('land', () => mapInOrder(found, LAND_CONCURRENCY, async (object): Promise<LandedObject> => {
+    stopIfAsked(input.signal);
     const landedObject = await land(lake, input.prefix, object);
     log.info({ object: object.name, key: landedObject.key, bytes: landedObject.bytes, sha256: landedObject.sha256 }, 'landed');
     return landedObject;

@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly replay?: { readonly source: (params: Readonly<Record<string, string>>) => Source };
   /** Warnings fail the run (before anything commits), as `sluice run --strict`. */
   readonly strict?: boolean;
+  /** Once aborted, the run stops at its next step (between objects and batches, and just before COMMIT): it fails, not retried. */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs `pipeline` once now. Never throws for a failed run: the result says `failed` and why. */
@@ -68,7 +70,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     await publishPending({ destination: pipeline.destination, database: env.database, lake: env.lake, pipeline: pipeline.name });
     if (committed) return attemptOutcome({ notes: [`run key ${runKey} was loaded by an earlier run; nothing was extracted or loaded again`] });
     const source = options.replay ? options.replay.source(params) : pipeline.source(params);
-    const found = await extractAndLand({ source, pool, lake: env.lake, pipeline: pipeline.name, runId, projectDir: env.projectDir, prefix, replay: Boolean(options.replay), log: log.logger, time: timer.time, together: Boolean(pipeline.combine) });
+    const found = await extractAndLand({ source, pool, lake: env.lake, pipeline: pipeline.name, runId, projectDir: env.projectDir, prefix, replay: Boolean(options.replay), log: log.logger, time: timer.time, together: Boolean(pipeline.combine), signal: options.signal });
     landed = found;
     if (!found.fresh.length) {
       const warnings = found.landed.length ? [] : [`nothing to extract: ${source.describe()} found nothing`];
@@ -77,11 +79,11 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     }
     const loaded = await timer.time('load', () => commitLoad({
       destination: pipeline.destination, database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt,
-      reload: Boolean(options.replay || pipeline.combine), quarantine, checks: pipeline.checks.length > 0,
+      reload: Boolean(options.replay || pipeline.combine), quarantine, checks: pipeline.checks.length > 0, signal: options.signal,
       objects: found.fresh.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })),
       feed: (load) => pipeline.combine
         ? combineAndLoad({ combine: pipeline.combine, source, objects: found.fresh, destination: pipeline.destination, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger }, load)
-        : transformAndLoad({ pipeline, source, objects: found.fresh, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger, onProgress: options.onProgress }, load),
+        : transformAndLoad({ pipeline, source, objects: found.fresh, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger, onProgress: options.onProgress, signal: options.signal }, load),
       validate: async (v) => { checks = await validateLoad({ ...v, pipeline, rejectedObjects: quarantine.objects, strict, pool }); },
     }));
     if (loaded.kind === 'loaded-before') throw new Error(`run key ${runKey} was loaded meanwhile by another run; nothing was loaded again`);

@@ -3,6 +3,7 @@ import { markSkipped, newRunId } from '../runs/run-store.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { runPipeline, type RunEnvironment, type RunOptions } from './run-pipeline.ts';
 import type { RunResult } from '../runs/run-result.ts';
+import { setTimeout as wait } from 'node:timers/promises';
 
 /** The wait before attempt `attempt + 1`: exponential with jitter (or fixed), at least what the server asked for. */
 export function backoffMs(policy: Pipeline['retry'], attempt: number, retryAfterMs = 0, random = Math.random): number {
@@ -21,13 +22,15 @@ export async function runWithRetry(pipeline: Pipeline, env: RunEnvironment, opti
   const runKey = options.runKey ?? newRunId();
   for (let attempt = 1; ; attempt++) {
     const result = await runPipeline(pipeline, env, { ...options, runKey });
-    if (result.status === 'succeeded' || !result.retryable) return result;
+    if (result.status === 'succeeded' || !result.retryable || options.signal?.aborted) return result;
     if (attempt >= policy.attempts) {
       if (policy.then !== 'skip') return result;
       const reason = `skipped after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${result.error}`;
       await markSkipped(env.database.pool, result.runId, reason);
       return { ...result, status: 'skipped', error: reason };
     }
-    await new Promise((resolve) => setTimeout(resolve, backoffMs(policy, attempt, result.retryAfterMs)));
+    // A stop asked for during the wait ends it: the failed attempt is the result.
+    const stopped = await wait(backoffMs(policy, attempt, result.retryAfterMs), { signal: options.signal }).then(() => false, () => true);
+    if (stopped) return result;
   }
 }

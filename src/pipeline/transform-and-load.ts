@@ -10,6 +10,7 @@ import { transformBatch } from '../transform/transform-batch.ts';
 import type { Logger } from 'pino';
 import type { Pipeline } from './define-pipeline.ts';
 import { checkRejectLimit } from './validate-load.ts';
+import { stopIfAsked } from './stop-signal.ts';
 
 /** Where a run is, for progress displays. */
 export interface Progress {
@@ -30,6 +31,7 @@ export interface Feed {
   readonly startedAt: Date;
   readonly onProgress?: (progress: Progress) => void;
   readonly log: Logger;
+  readonly signal?: AbortSignal;
 }
 
 /** Writes every object's rows into `load`; quarantines bad rows; returns the tally. Commits nothing. */
@@ -47,6 +49,7 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
   let filtered = 0;
   let copiedObjects = 0;
   for (const [done, object] of (pipeline.destination.landOnly ? [] : feed.objects).entries()) {
+    stopIfAsked(feed.signal);
     const unreadable = object.bytes > 0 ? await feed.source.check?.(object.name, () => feed.lake.get(object.key)) : undefined;
     if (unreadable) {
       // Quarantined whole, named; the other objects load under the reject policy.
@@ -67,6 +70,7 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
     let read = 0;
     let checked = Boolean(pipeline.transform);
     for await (const batch of feed.source.parse(await feed.lake.get(object.key), object.name)) {
+      stopIfAsked(feed.signal);
       if (!checked && batch.fields) {
         checked = true;
         const decision = policy(object.name, batch.fields);

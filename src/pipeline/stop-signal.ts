@@ -1,0 +1,7 @@
+/** A run asked to stop (SIGTERM or Ctrl-C to `sluice run`) stops at its next step, before anything commits. */
+import { TerminalError } from '../extract/errors.ts';
+
+/** Throws, terminal (a stopped run is not retried), once `signal` is aborted; its reason names what stopped the run. */
+export function stopIfAsked(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new TerminalError(`stopped by ${String(signal.reason)} before it finished; nothing was committed`);
+}
