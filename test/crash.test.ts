@@ -5,32 +5,36 @@ import { describe, it } from 'node:test';
 import { generateStocks } from '../examples/stocks/generate.ts';
 import { freshDatabase, query, ROOT, sluice, sluiceProcess, tempDir } from './helpers.ts';
 
-describe('a run killed during its load', () => {
-  it('leaves no partial rows, and the next run loads everything exactly once', async () => {
-    const url = await freshDatabase();
-    const input = tempDir();
-    const env = { DATABASE_URL: url, SLUICE_LAKE: tempDir() };
-    const { rows } = generateStocks(input, { tickers: 40, days: 6000, unlisted: 0 });
-    const args = ['run', 'stocks', '--project', path.join(ROOT, 'examples/stocks'), '--json', '--param', `input=${input}`];
-
-    const child = sluiceProcess(args, env);
-    // Wait until the COPY is streaming, then kill the process without warning.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      // Into the table itself, or into the stage when the pipeline declares checks.
-      const copying = await query(url, `SELECT 1 FROM pg_stat_activity WHERE (query LIKE 'COPY %historical_stocks_data%' OR query LIKE 'COPY pg_temp.sluice_stage%') AND state <> 'idle'`);
-      if (copying.length) break;
-      assert.ok(Date.now() < deadline, 'the load never started');
-      assert.equal(child.exitCode, null, 'the run ended before it could be killed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
-
+/** The stocks example started on generated input, once its COPY is streaming (into the table, or the stage when it has checks). */
+async function stocksRunMidLoad() {
+  const url = await freshDatabase();
+  const input = tempDir();
+  const env = { DATABASE_URL: url, SLUICE_LAKE: tempDir() };
+  const { rows } = generateStocks(input, { tickers: 40, days: 6000, unlisted: 0 });
+  const args = ['run', 'stocks', '--project', path.join(ROOT, 'examples/stocks'), '--json', '--param', `input=${input}`];
+  const child = sluiceProcess(args, env);
+  const deadline = Date.now() + 60_000;
+  while (!(await query(url, `SELECT 1 FROM pg_stat_activity WHERE (query LIKE 'COPY %historical_stocks_data%' OR query LIKE 'COPY pg_temp.sluice_stage%') AND state <> 'idle'`)).length) {
+    assert.ok(Date.now() < deadline, 'the load never started');
+    assert.equal(child.exitCode, null, 'the run ended before it could be stopped');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  /** Nothing of the load is visible: no row, no ledger entry. */
+  const assertNothingLoaded = async () => {
     const table = await query(url, `SELECT to_regclass('public.historical_stocks_data') AS t`);
     const visible = table[0]!.t ? (await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM historical_stocks_data'))[0]!.n : 0;
-    assert.equal(visible, 0, 'no row of the killed load is visible');
+    assert.equal(visible, 0, 'no row of the stopped load is visible');
     assert.deepEqual(await query(url, 'SELECT * FROM sluice.loaded_objects'), []);
+  };
+  return { url, env, rows, args, child, assertNothingLoaded };
+}
+
+describe('a run killed during its load', () => {
+  it('leaves no partial rows, and the next run loads everything exactly once', async () => {
+    const { url, env, rows, args, child, assertNothingLoaded } = await stocksRunMidLoad();
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    await assertNothingLoaded();
 
     const rerun = sluice(args, env);
     const json = JSON.parse(rerun.stdout);
@@ -86,22 +90,11 @@ export default definePipeline({
 
 describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
   it('rolls back, is recorded failed saying so (not left running), exits 143, and is not retried; the next run loads it', async () => {
-    const url = await freshDatabase();
-    const input = tempDir();
-    const env = { DATABASE_URL: url, SLUICE_LAKE: tempDir() };
-    const { rows } = generateStocks(input, { tickers: 40, days: 6000, unlisted: 0 });
-    const args = ['run', 'stocks', '--project', path.join(ROOT, 'examples/stocks'), '--json', '--param', `input=${input}`];
-    const child = sluiceProcess(args, env);
+    const { url, env, rows, args, child, assertNothingLoaded } = await stocksRunMidLoad();
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    const deadline = Date.now() + 60_000;
-    while (!(await query(url, `SELECT 1 FROM pg_stat_activity WHERE (query LIKE 'COPY %historical_stocks_data%' OR query LIKE 'COPY pg_temp.sluice_stage%') AND state <> 'idle'`)).length) {
-      assert.ok(Date.now() < deadline, 'the load never started');
-      assert.equal(child.exitCode, null, 'the run ended before it could be stopped');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.on('close', resolve));
     assert.equal(code, 143, stderr);
@@ -110,10 +103,7 @@ describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
     assert.match(json.error, /stopped by SIGTERM before it finished; nothing was committed/);
     const runs = await query<{ status: string; attempt: number }>(url, `SELECT status, attempt FROM sluice.runs WHERE pipeline = 'stocks'`);
     assert.deepEqual(runs, [{ status: 'failed', attempt: 1 }], 'one attempt, recorded failed: not left running, not retried');
-    const table = await query(url, `SELECT to_regclass('public.historical_stocks_data') AS t`);
-    const visible = table[0]!.t ? (await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM historical_stocks_data'))[0]!.n : 0;
-    assert.equal(visible, 0, 'no row of the stopped load is visible');
-    assert.deepEqual(await query(url, 'SELECT * FROM sluice.loaded_objects'), []);
+    await assertNothingLoaded();
 
     const rerun = sluice(args, env);
     assert.equal(JSON.parse(rerun.stdout).counts.loaded, rows - 1, rerun.stderr); // the malformed row is quarantined
