@@ -82,6 +82,13 @@ describe('readCsv', () => {
     assert.deepEqual(out.records, [{ k: '1', name: 'Supplier#1', note: null }, { k: '2', name: 'Supplier#2', note: 'x' }]);
   });
 
+  it('keeps a column named __proto__ as a field, not as the record\'s prototype', async () => {
+    const out = await read('a,__proto__,constructor\n1,2,3\n');
+    const [record] = out.records as Record<string, string>[];
+    assert.deepEqual(Object.entries(record!), [['a', '1'], ['__proto__', '2'], ['constructor', '3']]);
+    assert.equal(Object.getPrototypeOf(record), Object.prototype);
+  });
+
   it('names unnamed, empty and repeated header columns uniquely', async () => {
     const out = await read('x,,x\n1,2,3\n');
     assert.deepEqual(out.records, [{ x: '1', column_2: '2', x_2: '3' }]);

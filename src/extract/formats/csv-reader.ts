@@ -119,17 +119,17 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
 /**
  * Makes one line's record: one object literal of a fixed shape, compiled for these names (far cheaper per row than
  * a store per field). The names are JSON string literals in the code. `__proto__` as a literal key would set the
- * prototype, so such a header is defined field by field.
+ * prototype, so such a header is built field by field.
  */
 function recordMaker(names: readonly string[], nullValue: string | undefined): (fields: readonly string[]) => Record<string, string | null> {
+  // Object.fromEntries defines its keys (`__proto__` too): the way for such a header, or where code generation is off.
+  const byField = (fields: readonly string[]) => Object.fromEntries(names.map((n, j) => [n, fields[j] === nullValue ? null : fields[j]!]));
+  if (names.includes('__proto__')) return byField;
   const value = (j: number) => (nullValue === undefined ? `f[${j}]` : `(f[${j}] === nullValue ? null : f[${j}])`);
-  // Object.fromEntries defines its keys, `__proto__` too.
-  if (names.includes('__proto__')) return (fields) => Object.fromEntries(names.map((n, j) => [n, fields[j] === nullValue ? null : fields[j]!]));
   try {
     return new Function('nullValue', `return (f) => ({ ${names.map((n, j) => `${JSON.stringify(n)}: ${value(j)}`).join(', ')} });`)(nullValue);
   } catch {
-    // Node run with --disallow-code-generation-from-strings: one store per field.
-    return (fields) => Object.fromEntries(names.map((n, j) => [n, fields[j] === nullValue ? null : fields[j]!]));
+    return byField; // Node run with --disallow-code-generation-from-strings
   }
 }
 
