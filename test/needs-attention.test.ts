@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { col, definePipeline, files, postgres } from '../src/index.ts';
 import { manualRunKey } from '../src/schedule/triggers.ts';
 import { renderAlert } from '../src/alerts/render-alert.ts';
-import { pipelineRuns, runById } from '../src/dashboard/queries.ts';
+import { pipelineRuns, pipelineSummaries, runById } from '../src/dashboard/queries.ts';
+import { overviewPage } from '../src/dashboard/pages/overview.ts';
 import { pipelinePage } from '../src/dashboard/pages/pipeline.ts';
 import { runPage } from '../src/dashboard/pages/run.ts';
 import { harness, sluice } from './helpers.ts';
@@ -32,12 +33,19 @@ describe('header policy, warnings and unreadable files', () => {
     assert.deepEqual(await h.rows(`SELECT warnings FROM sluice.runs WHERE run_id = $1`, [result.runId]), [{ warnings: result.warnings }]);
   });
 
-  it('shows the warnings in the alert, on the dashboard\'s run page and in the pipeline\'s run list', async () => {
+  it('shows the warnings in the alert, on the dashboard\'s overview, run page and in the pipeline\'s run list', async () => {
     h.files({ 'a.csv': 'id,nmae,amount\n7,x,2\n' });
     const pipeline = definePipeline({ name: 'shown', source, destination: postgres.table('shown_w', { columns }) });
     const result = await h.run(pipeline);
     const { runs } = await pipelineRuns(h.database.pool, 'shown', { page: 0, pageSize: 20 });
     assert.match(String(pipelinePage(pipeline, 'files', runs, { page: 0, more: false })), /<span class="warning">warning: header: column &quot;name&quot; is missing|<span class="warning">warning: header: column "name" is missing/);
+    // On the overview, ranked after failures and before pipelines whose last run was clean.
+    h.files({ 'a.csv': 'id,name,amount\n8,y,3\n' });
+    const clean = definePipeline({ name: 'a-clean', source, destination: postgres.table('clean_w', { columns }) });
+    assert.deepEqual((await h.run(clean)).warnings, []);
+    const overview = String(overviewPage([clean, pipeline], await pipelineSummaries(h.database.pool, ['a-clean', 'shown'])));
+    assert.match(overview, /<div class="warning">warning: header: column (&quot;|")name(&quot;|") is missing from 1 file\(s\) \(first: a.csv\); loaded as null \(\+1 more\)<\/div>/);
+    assert.ok(overview.indexOf('data-pipeline="shown"') < overview.indexOf('data-pipeline="a-clean"'), 'the run that needs attention comes first');
     const alert = renderAlert('success', result, { from: 'sluice@example.com' });
     assert.match(alert.text, /Warning: header: column "name" is missing from 1 file\(s\)/);
     assert.deepEqual(alert.details.warnings, result.warnings);

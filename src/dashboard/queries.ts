@@ -5,14 +5,15 @@ import type { RunRecord } from '../runs/run-store.ts';
 
 export interface PipelineSummary {
   readonly name: string;
-  readonly last?: { runId: string; status: string; startedAt: Date | null; finishedAt: Date | null; error: string | null };
+  readonly last?: { runId: string; status: string; startedAt: Date | null; finishedAt: Date | null; error: string | null; warnings: readonly string[] };
   readonly loaded: number[];
 }
 
 /** Each pipeline's last run and the rows it loaded in its last 20 runs (oldest first). */
 export async function pipelineSummaries(pool: pg.Pool, names: readonly string[]): Promise<PipelineSummary[]> {
-  const { rows } = await pool.query<{ pipeline: string; run_id: string; status: string; started_at: Date | null; finished_at: Date | null; error: string | null; loaded: number }>(
-    `SELECT pipeline, run_id, status, started_at, finished_at, error, coalesce((counts->>'loaded')::int, 0) AS loaded FROM (
+  const { rows } = await pool.query<{ pipeline: string; run_id: string; status: string; started_at: Date | null; finished_at: Date | null; error: string | null;
+    warnings: string[] | null; loaded: number }>(
+    `SELECT pipeline, run_id, status, started_at, finished_at, error, warnings, coalesce((counts->>'loaded')::int, 0) AS loaded FROM (
        SELECT *, row_number() OVER (PARTITION BY pipeline ORDER BY queued_at DESC, run_id DESC) AS n FROM sluice.runs WHERE pipeline = ANY($1)
      ) r WHERE n <= 20 ORDER BY pipeline, queued_at DESC, run_id DESC`, [names]);
   return names.map((name) => {
@@ -20,7 +21,7 @@ export async function pipelineSummaries(pool: pg.Pool, names: readonly string[])
     const last = mine[0];
     return {
       name,
-      last: last && { runId: last.run_id, status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, error: last.error },
+      last: last && { runId: last.run_id, status: last.status, startedAt: last.started_at, finishedAt: last.finished_at, error: last.error, warnings: last.warnings ?? [] },
       loaded: mine.map((r) => r.loaded).reverse(),
     };
   });
