@@ -36,6 +36,8 @@ export interface LoadContext {
   readonly transaction: LedgerTransaction;
   /** The pipeline declares data-quality checks: `Load.staged()` must expose the rows this load will commit. */
   readonly checks?: boolean;
+  /** Every row of the load arrives through `write` (a transform's rows: no raw CSV COPY, no combine's SQL). */
+  readonly rowsOnly?: boolean;
 }
 
 /** The transaction the ledger row commits in, as destinations see it. */
@@ -137,7 +139,7 @@ export interface Load {
     insertSelect(columns: readonly string[], select: string): Promise<number>;
     drop(): void;
   };
-  /** Ends writing: resolves in-batch duplicates. The target is untouched. */
+  /** Ends writing: resolves in-batch duplicates. The target is untouched, but for rows only this load's transaction sees. */
   stage(): Promise<Staged>;
   /** Runs the write into the target inside the ledger's transaction, or makes the staged rows durable for `publish`. */
   apply(): Promise<Applied>;

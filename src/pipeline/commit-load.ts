@@ -22,6 +22,8 @@ export interface LoadPlan extends LoadClaim {
   readonly quarantine: Quarantine;
   /** The pipeline declares checks: the destination exposes its staged rows. */
   readonly checks?: boolean;
+  /** Every row comes through the load's `write` (see LoadContext.rowsOnly). */
+  readonly rowsOnly?: boolean;
   /** Aborted: the load rolls back instead of committing. */
   readonly signal?: AbortSignal;
   /** Writes the rows into the load. */

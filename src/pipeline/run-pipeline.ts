@@ -80,6 +80,7 @@ export async function runPipeline(pipeline: Pipeline, env: RunEnvironment, optio
     const loaded = await timer.time('load', () => commitLoad({
       destination: pipeline.destination, database: env.database, lake: env.lake, startedAt, pipeline: pipeline.name, runId, runKey, attempt,
       reload: Boolean(options.replay || pipeline.combine), quarantine, checks: pipeline.checks.length > 0, signal: options.signal,
+      rowsOnly: Boolean(pipeline.transform) && !pipeline.combine,
       objects: found.fresh.filter((o) => o.bytes > 0).map((o) => ({ name: o.name, rawKey: o.key, sha256: o.sha256, bytes: o.bytes, meta: o.meta })),
       feed: (load) => pipeline.combine
         ? combineAndLoad({ combine: pipeline.combine, source, objects: found.fresh, destination: pipeline.destination, params, quarantine, lake: env.lake, runId, startedAt, log: log.logger }, load)

@@ -7,7 +7,9 @@ import { parseOptions } from '../../config/parse-options.ts';
 import type pg from 'pg';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
+import { checkout } from '../../database/checkout.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
+import type { RowPositions } from './copy-stream.ts';
 import { copyFormat } from './copy-format.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent, quoteLiteral } from './identifiers.ts';
@@ -64,7 +66,10 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const { client } = ctx.transaction;
   const target = qualified(config.schema, name);
   const names = Object.keys(config.columns);
-  const staging = stagingFor(config, Boolean(ctx.checks));
+  const changes = await prepareTable(client, name, config);
+  const side = ctx.checks && ctx.rowsOnly && stagingFor(config, false) === 'none' && !changes.some((c) => !c.startsWith('created table'))
+    ? await sideStage(ctx, config.columns) : undefined;
+  const staging = side ? 'none' : stagingFor(config, Boolean(ctx.checks));
   const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? 'pg_temp.sluice_stage' : target;
   const positions = staging === 'temp';
   const sources: string[] = [];
@@ -89,7 +94,6 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const duplicateRejects = (found: readonly { source: number; line: number; key: string }[]) => found.map((d) => ({
     source: sources[d.source] ?? '', line: d.line, reason: `key (${d.key}) appears more than once in this load (duplicates: 'reject')`,
   }));
-  const changes = await prepareTable(client, name, config);
   if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
   // Rows go in Postgres's binary format when the table takes it (no text for Postgres to parse), else as text.
   const format = await copyFormat(client, stage, config.columns);
@@ -97,13 +101,17 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     async write(batch: RowBatch) {
       rows += batch.rows.length;
       await curated?.write(batch.rows);
+      if (side) {
+        await Promise.all([rowCopy().write(batch.rows), side.write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines })]);
+        return;
+      }
       if (!positions) return rowCopy().write(batch.rows);
       await rowCopy().write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines });
     },
     // Quarantining every row of a repeated key needs each row's true line, which only the row-by-row path knows;
     // numbers and dates in a declared layout (decimal comma, DD/MM/YYYY) only sluice's own parsing reads;
     // the curated copy is written from the rows as they pass.
-    copyCsv: ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) || curated ? undefined : async (csv: CsvCopy): Promise<number> => {
+    copyCsv: side || ('duplicates' in config.write && config.write.duplicates === 'reject') || Object.values(config.columns).some(hasCustomFormat) || curated ? undefined : async (csv: CsvCopy): Promise<number> => {
       await endRowCopy();
       await client.query('SAVEPOINT sluice_object');
       try {
@@ -121,7 +129,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       }
     },
     // A combine's join, as one statement on the ledger's transaction; its rows count as written ones.
-    sql: curated ? undefined : {
+    sql: curated || side ? undefined : {
       client,
       drop: () => ctx.transaction.drop(),
       async insertSelect(columns, select) {
@@ -134,6 +142,12 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     },
     async stage(): Promise<Staged> {
       await endRowCopy();
+      if (side) {
+        await side.end();
+        // The checks' connection cannot see this transaction: a table it created is, before this load, empty.
+        const before = changes.length ? `(SELECT ${names.map(quoteIdent).join(', ')} FROM ${SIDE_STAGE} WHERE false)` : target;
+        return { superseded: 0, rejects: [], rows: stagedRows(side.client, SIDE_STAGE, before, names, true, sources, []) };
+      }
       if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
         throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
       }
@@ -150,6 +164,7 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       return { superseded: resolved?.superseded ?? 0, rejects: duplicateRejects(resolved?.duplicates ?? []), rows: stagedRows(client, stage, target, names, positions, sources, uniqueOn) };
     },
     async apply(): Promise<Applied> {
+      await side?.close();
       const mode = staging === 'none'
         ? { inserted: rows, updated: 0, unchanged: 0, superseded: 0, duplicates: [] }
         : await applyWriteMode(client, config.write, { target, stage, columns: config.columns, rows: rows - (resolved?.removed ?? 0) }, Boolean(resolved));
@@ -163,9 +178,62 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
     },
     async abort() {
       curated?.discard();
+      side?.discard();
       // A COPY still open holds the connection: a ROLLBACK would queue behind it forever.
       // Dropping the connection instead makes Postgres roll the transaction back.
       if (copy?.open) ctx.transaction.drop();
+    },
+  };
+}
+
+const SIDE_STAGE = 'pg_temp.sluice_stage';
+
+/**
+ * For a plain append with checks whose rows all come through `write`: the rows go by COPY straight into the table
+ * (on the ledger's transaction) and, at the same time, with their positions into a stage on a second connection,
+ * where the checks run. Staging first and moving the rows after the checks cost a second pass as long as the COPY
+ * (INSERT ... SELECT inserts row by row; COPY in batches): 1.6-2.3 s for the stock batch's 2 million rows.
+ * The stage is the second connection's temporary table, in a transaction that is only ever rolled back.
+ */
+async function sideStage(ctx: LoadContext, columns: Columns) {
+  const client = await checkout(ctx.database.pool);
+  let copy: BinaryCopyWriter | CopyWriter | undefined;
+  let format: 'binary' | 'text';
+  try {
+    await client.query('BEGIN');
+    await client.query(createStage('temp', SIDE_STAGE, columns));
+    format = await copyFormat(client, SIDE_STAGE, columns);
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+  const list = [...Object.keys(columns), '__source', '__line'].map(quoteIdent).join(', ');
+  const kinds = [...Object.values(columns).map((c) => c.kind), 'integer', 'integer'] as const;
+  let released = false;
+  const release = (error?: Error) => {
+    if (released) return;
+    released = true;
+    client.release(error);
+  };
+  return {
+    client,
+    write(rows: RowBatch['rows'], at: RowPositions): Promise<void> {
+      copy ??= format === 'binary'
+        ? new BinaryCopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN (FORMAT binary)`)), kinds)
+        : new CopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN`)));
+      return copy.write(rows, at);
+    },
+    async end() {
+      await copy?.end();
+      copy = undefined;
+    },
+    /** The checks are done: the stage goes with its transaction. */
+    async close() {
+      await client.query('ROLLBACK').then(() => release(), (error: Error) => release(error));
+    },
+    /** On failure: a COPY may still be open, so the connection is dropped rather than rolled back. */
+    discard() {
+      release(new Error('load aborted'));
     },
   };
 }
