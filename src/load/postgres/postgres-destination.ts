@@ -4,10 +4,10 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/columns.ts';
 import { parseOptions } from '../../config/parse-options.ts';
-import type pg from 'pg';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
-import { checkout } from '../../database/checkout.ts';
+import pg from 'pg';
+import { connectionConfig } from '../../database/database.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
 import type { RowPositions } from './copy-stream.ts';
 import { copyFormat } from './copy-format.ts';
@@ -193,28 +193,28 @@ const SIDE_STAGE = 'pg_temp.sluice_stage';
  * (on the ledger's transaction) and, at the same time, with their positions into a stage on a second connection,
  * where the checks run. Staging first and moving the rows after the checks cost a second pass as long as the COPY
  * (INSERT ... SELECT inserts row by row; COPY in batches): 1.6-2.3 s for the stock batch's 2 million rows.
- * The stage is the second connection's temporary table, in a transaction that is only ever rolled back.
+ * The stage is the second connection's temporary table, in a transaction that is only ever rolled back. The
+ * connection is its own, not the pool's: loads holding two pool connections each could take all of them, and
+ * then wait for the pool themselves.
  */
 async function sideStage(ctx: LoadContext, columns: Columns) {
-  const client = await checkout(ctx.database.pool);
+  const client = new pg.Client({ ...connectionConfig(ctx.database.url), application_name: 'sluice-checks' });
+  client.on('error', () => {}); // a dropped connection fails the next query instead
   let copy: BinaryCopyWriter | CopyWriter | undefined;
   let format: 'binary' | 'text';
   try {
+    await client.connect();
     await client.query('BEGIN');
     await client.query(createStage('temp', SIDE_STAGE, columns));
     format = await copyFormat(client, SIDE_STAGE, columns);
   } catch (error) {
-    client.release(error as Error);
+    await client.end().catch(() => {});
     throw error;
   }
   const list = [...Object.keys(columns), '__source', '__line'].map(quoteIdent).join(', ');
   const kinds = [...Object.values(columns).map((c) => c.kind), 'integer', 'integer'] as const;
-  let released = false;
-  const release = (error?: Error) => {
-    if (released) return;
-    released = true;
-    client.release(error);
-  };
+  let ended: Promise<void> | undefined;
+  const end = () => (ended ??= client.end().catch(() => {}));
   return {
     client,
     write(rows: RowBatch['rows'], at: RowPositions): Promise<void> {
@@ -227,14 +227,10 @@ async function sideStage(ctx: LoadContext, columns: Columns) {
       await copy?.end();
       copy = undefined;
     },
-    /** The checks are done: the stage goes with its transaction. */
-    async close() {
-      await client.query('ROLLBACK').then(() => release(), (error: Error) => release(error));
-    },
-    /** On failure: a COPY may still be open, so the connection is dropped rather than rolled back. */
-    discard() {
-      release(new Error('load aborted'));
-    },
+    /** The checks are done: the stage goes with its connection (its transaction is rolled back). */
+    close: end,
+    /** On failure, even with a COPY still open. */
+    discard: () => void end(),
   };
 }
 
