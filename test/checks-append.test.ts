@@ -52,4 +52,18 @@ describe('checks of a plain append with a transform (rows COPYed into the table,
     // The checks' connection went back to the pool: nothing of this pipeline is left open.
     assert.deepEqual(await h.rows(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`), [{ n: 0 }]);
   });
+
+  it('stages first when the table has rules of its own (a CHECK constraint here): the checks, not the table, judge the rows', async () => {
+    await h.rows(`CREATE TABLE public.guarded_append (id bigint, amount numeric CHECK (amount >= 0))`);
+    const guarded = definePipeline({
+      name: 'guarded-append', source: files('*.csv', { dir: 'in' }),
+      transform: (row) => ({ id: row.id, amount: row.amount }),
+      destination: postgres.table('guarded_append', { columns: { id: col.bigint(), amount: col.numeric() }, write: { mode: 'append' } }),
+      checks: [{ kind: 'range', column: 'amount', min: 0 }],
+    });
+    h.files({ 'd.csv': 'id,amount\n1,5\n2,-3\n' });
+    const failed = await h.run(guarded);
+    assert.equal(failed.error, 'check "amount >= 0" failed: 1 of 2 rows are outside 0..∞ (first: -3 at d.csv line 3); nothing was loaded');
+    assert.deepEqual(await h.rows('SELECT count(*)::int AS n FROM public.guarded_append'), [{ n: 0 }]);
+  });
 });

@@ -38,29 +38,29 @@ export async function runCommand(name: string, options: Options): Promise<void> 
         { params, runKey: options.runKey, strict: options.strict, onProgress: progress.update, signal: stop.signal });
     } finally {
       progress.stop();
-      stop.release();
     }
-  });
+  }).finally(stop.release);
   if (!result) {
     process.stderr.write(`${name}: another run of this pipeline is in progress (concurrency: skip); nothing was run\n`);
     process.exitCode = 1;
     return;
   }
   process.stdout.write(options.json ? JSON.stringify(contractJson(result)) + '\n' : summary(result, options.project));
-  process.exitCode = stop.signal.aborted ? 128 + (os.constants.signals[stop.signal.reason as NodeJS.Signals] ?? 0) : result.status === 'succeeded' ? 0 : 1;
+  // A signal that came too late to stop the run (after COMMIT) leaves a run that succeeded: 0 all the same.
+  process.exitCode = result.status === 'succeeded' ? 0 : stop.signal.aborted ? 128 + (os.constants.signals[stop.signal.reason as NodeJS.Signals] ?? 0) : 1;
 }
 
 /**
  * SIGTERM or Ctrl-C stops the run at its next step: it rolls back, is recorded failed ("stopped by SIGTERM ..."),
- * alerts go out, and sluice exits 128 + the signal's number. A second signal exits at once (the run's record is
- * then closed by the next command that finds it).
+ * alerts go out, and sluice exits 128 + the signal's number (0 if the run had committed already). A second signal
+ * exits at once (the run's record is then closed by the next command that finds it).
  */
 function stopOnSignals() {
   const controller = new AbortController();
   const handlers = (['SIGTERM', 'SIGINT'] as const).map((signal) => {
     const handler = () => {
       if (controller.signal.aborted) process.exit(128 + os.constants.signals[signal]);
-      process.stderr.write(`sluice: ${signal}: stopping the run at its next step; nothing commits (again to exit at once)\n`);
+      process.stderr.write(`sluice: ${signal}: stopping the run at its next step, before it commits (again to exit at once)\n`);
       controller.abort(signal);
     };
     process.on(signal, handler);

@@ -67,9 +67,9 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const target = qualified(config.schema, name);
   const names = Object.keys(config.columns);
   const changes = await prepareTable(client, name, config);
-  const side = ctx.checks && ctx.rowsOnly && stagingFor(config, false) === 'none' && !changes.some((c) => !c.startsWith('created table'))
-    ? await sideStage(ctx, config.columns) : undefined;
-  const staging = side ? 'none' : stagingFor(config, Boolean(ctx.checks));
+  const besideChecks = Boolean(ctx.checks && ctx.rowsOnly && stagingFor(config, false) === 'none' && !changes.some((c) => !c.startsWith('created table'))
+    && (changes.length || await plainTable(client, target, config.columns)));
+  const staging = besideChecks ? 'none' : stagingFor(config, Boolean(ctx.checks));
   const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? 'pg_temp.sluice_stage' : target;
   const positions = staging === 'temp';
   const sources: string[] = [];
@@ -97,6 +97,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
   // Rows go in Postgres's binary format when the table takes it (no text for Postgres to parse), else as text.
   const format = await copyFormat(client, stage, config.columns);
+  // Last, so that nothing after it can fail and leave its connection open.
+  const side = besideChecks ? await sideStage(ctx, config.columns, changes.length ? undefined : target) : undefined;
   return {
     async write(batch: RowBatch) {
       rows += batch.rows.length;
@@ -197,16 +199,22 @@ const SIDE_STAGE = 'pg_temp.sluice_stage';
  * connection is its own, not the pool's: loads holding two pool connections each could take all of them, and
  * then wait for the pool themselves.
  */
-async function sideStage(ctx: LoadContext, columns: Columns) {
+async function sideStage(ctx: LoadContext, columns: Columns, existing: string | undefined) {
+  const ledger = ctx.transaction.client;
   const client = new pg.Client({ ...connectionConfig(ctx.database.url), application_name: 'sluice-checks' });
   client.on('error', () => {}); // a dropped connection fails the next query instead
-  let copy: BinaryCopyWriter | CopyWriter | undefined;
-  let format: 'binary' | 'text';
+  let copy: BinaryCopyWriter | undefined;
   try {
+    // Both connections hold their locks on the table before any row moves: a schema change queued meanwhile waits
+    // for the load, instead of standing between the ledger's COPY and the checks (a wait no deadlock check sees).
+    // Should one slip in between, the lock timeout fails the load rather than letting it hang.
+    if (existing) await ledger.query(`LOCK TABLE ${existing} IN ROW EXCLUSIVE MODE`);
+    // The ledger's connection waits, idle in its transaction, while the checks run here.
+    await ledger.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
     await client.connect();
-    await client.query('BEGIN');
+    await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '60s'`);
+    if (existing) await client.query(`LOCK TABLE ${existing} IN ACCESS SHARE MODE`);
     await client.query(createStage('temp', SIDE_STAGE, columns));
-    format = await copyFormat(client, SIDE_STAGE, columns);
   } catch (error) {
     await client.end().catch(() => {});
     throw error;
@@ -218,9 +226,7 @@ async function sideStage(ctx: LoadContext, columns: Columns) {
   return {
     client,
     write(rows: RowBatch['rows'], at: RowPositions): Promise<void> {
-      copy ??= format === 'binary'
-        ? new BinaryCopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN (FORMAT binary)`)), kinds)
-        : new CopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN`)));
+      copy ??= new BinaryCopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN (FORMAT binary)`)), kinds);
       return copy.write(rows, at);
     },
     async end() {
@@ -232,6 +238,24 @@ async function sideStage(ctx: LoadContext, columns: Columns) {
     /** On failure, even with a COPY still open. */
     discard: () => void end(),
   };
+}
+
+/**
+ * Whether rows COPYed into `table` as declared are exactly the rows the checks see staged: a plain table with the
+ * declared types (so both take the binary COPY), and nothing of its own that could refuse or change a row before the
+ * checks had their say (constraints, triggers, NOT NULL on a column declared nullable).
+ */
+async function plainTable(client: pg.ClientBase, table: string, columns: Columns): Promise<boolean> {
+  if (await copyFormat(client, table, columns) !== 'binary') return false;
+  const nullable = Object.entries(columns).filter(([, c]) => c.nullable).map(([n]) => n);
+  const { rows: [row] } = await client.query<{ plain: boolean }>(
+    `SELECT c.relkind = 'r'
+       AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('c', 'f', 'p', 'u', 'x', 't'))
+       AND NOT EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)
+       AND NOT EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull AND a.attname = ANY ($2))
+       AND NOT EXISTS (SELECT FROM pg_rules r WHERE r.schemaname = n.nspname AND r.tablename = c.relname) AS plain
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, [table, nullable]);
+  return row?.plain === true;
 }
 
 /** The staged rows as checks see them: the declared columns, with each row's object name and line when the stage knows them. */
