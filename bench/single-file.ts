@@ -14,7 +14,7 @@ const KEY = 'company_name, stock_date';
 const VALUES = ['open_value', 'high_value', 'low_value', 'close_value', 'volume_traded'];
 
 /** A stock-like CSV: `rows` rows over 1000 companies, deterministic. */
-export function generate(file: string, rows: number): void {
+function generate(file: string, rows: number): void {
   const out = fs.openSync(file, 'w');
   let chunk = 'stock_date,open_value,high_value,low_value,close_value,volume_traded,company_name\n';
   const rand = seeded(7);
@@ -31,7 +31,7 @@ export function generate(file: string, rows: number): void {
   fs.closeSync(out);
 }
 
-export function project(dir: string, csv: string, url: string): void {
+function project(dir: string, csv: string, url: string): void {
   fs.mkdirSync(path.join(dir, 'pipelines'), { recursive: true });
   const columns = `{ stock_date: col.date({ nullable: false }), open_value: col.numeric(), high_value: col.numeric(), low_value: col.numeric(),
     close_value: col.numeric(), volume_traded: col.bigint(), company_name: col.text({ nullable: false }) }`;
