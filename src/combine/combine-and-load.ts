@@ -27,8 +27,6 @@ export interface CombineFeed {
   readonly runId: string;
   readonly startedAt: Date;
   readonly log: Logger;
-  /** Called as rows are rejected, so a run past its reject limit stops early. */
-  readonly checkRejects?: (counts: { extracted: number; rejected: number }) => void;
 }
 
 /** The load's SQL session: the ledger's transaction, and an INSERT ... SELECT into the destination's stage. */
@@ -70,7 +68,6 @@ export async function combineAndLoad(feed: CombineFeed, load: { readonly sql?: C
         rejected += rowRejects;
         filtered += out.filtered;
         await quarantine.add(out.rejects);
-        feed.checkRejects?.({ extracted, rejected });
         await stages.write(name, out.rows);
       }
       rows.set(object.key, read);

@@ -79,13 +79,13 @@ export async function abandonRuns(pool: pg.Pool, pipeline: string, runKey: strin
 }
 
 /**
- * Closes every run of `pipeline` still recorded as running, except `except`: the caller holds the pipeline's
- * lock, which a live run holds for its whole length, so such a run's process died. Returns how many were closed.
+ * Closes every run of `pipeline` still recorded as running: the caller holds the pipeline's lock, which a live run
+ * holds for its whole length, so such a run's process died. Returns how many were closed.
  */
-export async function abandonDeadRuns(pool: pg.Pool, pipeline: string, reason: string, except?: string): Promise<number> {
+export async function abandonDeadRuns(pool: pg.Pool, pipeline: string, reason: string): Promise<number> {
   const { rowCount } = await pool.query(
     `UPDATE sluice.runs r SET status = 'abandoned', finished_at = now(), ${committedCounts('$2')}
-     WHERE pipeline = $1 AND status = 'running' AND run_id IS DISTINCT FROM $3`, [pipeline, `abandoned: ${reason}`, except ?? null]);
+     WHERE pipeline = $1 AND status = 'running'`, [pipeline, `abandoned: ${reason}`]);
   return rowCount ?? 0;
 }
 

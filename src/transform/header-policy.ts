@@ -52,11 +52,17 @@ export function headerPolicy(file: string, fields: readonly string[], columns: C
 
 /** Header warnings and renames across a run's files, summed up once per kind for the run record. */
 export function headerReport() {
-  const missing = new Map<string, string[]>();
-  const extras = new Map<string, string[]>();
+  // Per column or field: how many files, and the first of them (all a warning names).
+  type Seen = { count: number; readonly first: string };
+  const missing = new Map<string, Seen>();
+  const extras = new Map<string, Seen>();
   const renamed = new Map<string, string>();
-  const add = (into: Map<string, string[]>, name: string, file: string) => into.set(name, [...(into.get(name) ?? []), file]);
-  const say = (files: readonly string[]) => `${files.length} file(s) (first: ${files[0]})`;
+  const add = (into: Map<string, Seen>, name: string, file: string) => {
+    const seen = into.get(name);
+    if (seen) seen.count++;
+    else into.set(name, { count: 1, first: file });
+  };
+  const say = (files: Seen) => `${files.count} file(s) (first: ${files.first})`;
   return {
     /** Notes a loaded file's decision (rejected files are quarantined and say so there). */
     add(file: string, decision: HeaderDecision): void {

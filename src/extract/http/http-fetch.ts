@@ -59,6 +59,9 @@ export async function request(url: URL, init: RequestOptions, guard: Guard): Pro
   let current = url;
   let { method, body } = init;
   let headers = init.headers;
+  // Loaded once per request (not per hop), and outside the hops' try: a module that fails to load is a broken
+  // install, not a network failure to retry.
+  const [{ default: ky }, dispatcher] = await Promise.all([import('ky'), guard.agent()]);
   for (let hop = 0; ; hop++) {
     if (!trusted.has(current.origin)) {
       current = new URL(current);
@@ -68,8 +71,6 @@ export async function request(url: URL, init: RequestOptions, guard: Guard): Pro
     checkUrl(current, guard.allowed);
     // fetch refuses a URL with a user name or password in it: a mistake to fix, not a failure to retry.
     if (current.username || current.password) throw new TerminalError(`${method} ${shownUrl(current)}: the URL holds a user name or password; use auth: { kind: 'basic', ... } instead`);
-    // Outside the try: a module that fails to load is a broken install, not a network failure to retry.
-    const [{ default: ky }, dispatcher] = await Promise.all([import('ky'), guard.agent()]);
     let response: Response;
     try {
       response = await ky(current, {

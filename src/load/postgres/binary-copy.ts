@@ -12,11 +12,6 @@ const FLUSH_AT = 64 * 1024;
 /** PGCOPY\n\377\r\n\0, then flags (0) and the header extension's length (0). */
 const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
 
-/** The column kinds binary COPY can carry: every kind sluice declares. */
-export function binaryEncoders(kinds: readonly ColumnKind[]): ValueEncoder[] {
-  return kinds.map(valueEncoder);
-}
-
 /** One COPY ... FROM STDIN (FORMAT binary) in progress; the same interface as the text `CopyWriter`. */
 export class BinaryCopyWriter {
   readonly #stream: CopyStream;
@@ -32,7 +27,7 @@ export class BinaryCopyWriter {
   /** `kinds`: the COPY's columns, in its column list's order. */
   constructor(stream: Writable, kinds: readonly ColumnKind[]) {
     this.#stream = new CopyStream(stream);
-    this.#encoders = binaryEncoders(kinds);
+    this.#encoders = kinds.map(valueEncoder);
     this.#out.buf.set(HEADER);
     this.#out.pos = HEADER.length;
   }

@@ -70,19 +70,15 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   const besideChecks = Boolean(ctx.checks && ctx.rowsOnly && stagingFor(config, false) === 'none' && !changes.some((c) => !c.startsWith('created table'))
     && (changes.length || await plainTable(client, target, config.columns)));
   const staging = besideChecks ? 'none' : stagingFor(config, Boolean(ctx.checks));
-  const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? 'pg_temp.sluice_stage' : target;
+  const stage = staging === 'table' ? qualified(config.schema, config.stageTable!) : staging === 'temp' ? TEMP_STAGE : target;
   const positions = staging === 'temp';
   const sources: string[] = [];
   let copy: CopyWriter | BinaryCopyWriter | undefined;
   const curated = config.curated ? curatedBatch(config.columns) : undefined;
   let rows = 0;
   let resolved: Awaited<ReturnType<typeof resolveDuplicates>> | undefined;
-  const copyColumns = positions ? [...names, '__source', '__line'] : names;
   /** The COPY that JS-encoded rows stream into: opened on the first write, ended before a raw COPY or the commit. */
-  const copyKinds = [...Object.values(config.columns).map((c) => c.kind), ...(positions ? ['integer', 'integer'] as const : [])];
-  const rowCopy = () => (copy ??= format === 'binary'
-    ? new BinaryCopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN (FORMAT binary)`)), copyKinds)
-    : new CopyWriter(client.query(copyFrom(`COPY ${stage} (${copyColumns.map(quoteIdent).join(', ')}) FROM STDIN`))));
+  const rowCopy = () => (copy ??= openRowCopy(client, stage, config.columns, positions, format));
   const endRowCopy = async () => {
     await copy?.end();
     copy = undefined;
@@ -147,8 +143,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       if (side) {
         await side.end();
         // The checks' connection cannot see this transaction: a table it created is, before this load, empty.
-        const before = changes.length ? `(SELECT ${names.map(quoteIdent).join(', ')} FROM ${SIDE_STAGE} WHERE false)` : target;
-        return { superseded: 0, rejects: [], rows: stagedRows(side.client, SIDE_STAGE, before, names, true, sources, []) };
+        const before = changes.length ? `(SELECT ${names.map(quoteIdent).join(', ')} FROM ${TEMP_STAGE} WHERE false)` : target;
+        return { superseded: 0, rejects: [], rows: stagedRows(side.client, TEMP_STAGE, before, names, true, sources, []) };
       }
       if (config.write.mode === 'replace' && rows === 0 && !config.write.allowEmpty) {
         throw new Error(`replace: this load has no rows, so ${config.schema}.${name} was left as it was (set write.allowEmpty to let an empty load empty it)`);
@@ -188,7 +184,16 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   };
 }
 
-const SIDE_STAGE = 'pg_temp.sluice_stage';
+/** The stage of a load's connection (the ledger's, or the checks' beside it): a temporary table, gone with its transaction. */
+const TEMP_STAGE = 'pg_temp.sluice_stage';
+
+/** A COPY of JS-encoded rows into `table`: the declared columns, then each row's position (__source, __line) if asked. */
+function openRowCopy(client: pg.ClientBase, table: string, columns: Columns, positions: boolean, format: 'binary' | 'text'): CopyWriter | BinaryCopyWriter {
+  const list = [...Object.keys(columns), ...(positions ? ['__source', '__line'] : [])].map(quoteIdent).join(', ');
+  if (format === 'text') return new CopyWriter(client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`)));
+  const kinds = [...Object.values(columns).map((c) => c.kind), ...(positions ? ['integer', 'integer'] as const : [])];
+  return new BinaryCopyWriter(client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN (FORMAT binary)`)), kinds);
+}
 
 /**
  * For a plain append with checks whose rows all come through `write`: the rows go by COPY straight into the table
@@ -203,7 +208,7 @@ async function sideStage(ctx: LoadContext, columns: Columns, existing: string | 
   const ledger = ctx.transaction.client;
   const client = new pg.Client({ ...connectionConfig(ctx.database.url), application_name: 'sluice-checks' });
   client.on('error', () => {}); // a dropped connection fails the next query instead
-  let copy: BinaryCopyWriter | undefined;
+  let copy: BinaryCopyWriter | CopyWriter | undefined;
   try {
     // Both connections hold their locks on the table before any row moves: a schema change queued meanwhile waits
     // for the load, instead of standing between the ledger's COPY and the checks (a wait no deadlock check sees).
@@ -214,19 +219,18 @@ async function sideStage(ctx: LoadContext, columns: Columns, existing: string | 
     await client.connect();
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '60s'`);
     if (existing) await client.query(`LOCK TABLE ${existing} IN ACCESS SHARE MODE`);
-    await client.query(createStage('temp', SIDE_STAGE, columns));
+    await client.query(createStage('temp', TEMP_STAGE, columns));
   } catch (error) {
     await client.end().catch(() => {});
     throw error;
   }
-  const list = [...Object.keys(columns), '__source', '__line'].map(quoteIdent).join(', ');
-  const kinds = [...Object.values(columns).map((c) => c.kind), 'integer', 'integer'] as const;
   let ended: Promise<void> | undefined;
   const end = () => (ended ??= client.end().catch(() => {}));
   return {
     client,
     write(rows: RowBatch['rows'], at: RowPositions): Promise<void> {
-      copy ??= new BinaryCopyWriter(client.query(copyFrom(`COPY ${SIDE_STAGE} (${list}) FROM STDIN (FORMAT binary)`)), kinds);
+      // The stage has exactly the declared types: always binary.
+      copy ??= openRowCopy(client, TEMP_STAGE, columns, true, 'binary');
       return copy.write(rows, at);
     },
     async end() {
