@@ -48,6 +48,23 @@ export function connectionConfig(url: string): pg.PoolConfig {
   return { connectionString: url, ssl: { rejectUnauthorized: true } };
 }
 
+/**
+ * A connection of its own to `url`, outside the pool (a lock, a reader's query, a load's second session), named
+ * `name` in pg_stat_activity; closed again if it cannot connect.
+ */
+export async function connectAs(url: string, name: string): Promise<pg.Client> {
+  const client = new pg.Client({ ...connectionConfig(url), application_name: name });
+  // A connection cut by the server (a cancel gone wrong, a restart) must fail the query, not crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
 /** A connection URL safe to print. */
 export function withoutPassword(url: string): string {
   try {

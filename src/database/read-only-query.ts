@@ -1,7 +1,8 @@
 /** Read-only SQL on sluice's database, for people (`sluice query`, the dashboard's SQL page). */
 import pg from 'pg';
-import type { Database } from './database.ts';
-import { connectAs, readerUrl } from './reader-role.ts';
+import { checkout } from './checkout.ts';
+import { connectAs, type Database } from './database.ts';
+import { readerUrl } from './reader-role.ts';
 
 /** Roles whose members could reach the server's files or programs, signal other backends or write anything. */
 const POWERFUL = ['pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend', 'pg_write_all_data'];
@@ -98,7 +99,7 @@ async function checkReader(client: pg.Client): Promise<number> {
 async function stop(database: Database, url: string, pid: number): Promise<void> {
   let client: pg.Client | pg.PoolClient | undefined;
   try {
-    client = await connectAs(url, 'sluice query timeout').catch(() => database.pool.connect());
+    client = await connectAs(url, 'sluice query timeout').catch(() => checkout(database.pool));
     await client.query('SELECT pg_cancel_backend($1)', [pid]);
     for (let i = 0; i < 20; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,8 +1,7 @@
 /** The login people's SQL runs as: `sluice_reader` (migration 0007), or the role an administrator gives in SLUICE_READER_URL. */
 import { createHmac } from 'node:crypto';
-import pg from 'pg';
 import { registerSecret, registerUrlSecrets } from '../secrets/redact.ts';
-import { connectionConfig, type Database } from './database.ts';
+import { connectAs, type Database } from './database.ts';
 
 const ROLE = 'sluice_reader';
 const ready = new WeakMap<Database, Promise<string>>();
@@ -56,20 +55,6 @@ async function prepare(database: Database): Promise<string> {
     }
   }
   return url;
-}
-
-/** A connection of its own to `url` (the reader's), named `name` in pg_stat_activity; closed again if it cannot connect. */
-export async function connectAs(url: string, name: string): Promise<pg.Client> {
-  const client = new pg.Client({ ...connectionConfig(url), application_name: name });
-  // A connection cut by the server (a cancel gone wrong, a restart) must fail the query, not crash the process.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => {});
-    throw error;
-  }
-  return client;
 }
 
 async function canLogIn(url: string): Promise<boolean> {

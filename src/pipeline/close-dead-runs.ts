@@ -10,7 +10,9 @@ import { withPipelineLock } from './pipeline-lock.ts';
  */
 export async function closeDeadRuns(database: Database, reason: string, pipelines?: readonly string[]): Promise<number> {
   let closed = 0;
-  for (const pipeline of pipelines ?? await pipelinesRunning(database.pool)) {
+  // One query first: only a pipeline with a run recorded as running has anything to close (no lock to try for the rest).
+  const running = await pipelinesRunning(database.pool);
+  for (const pipeline of pipelines ? running.filter((p) => pipelines.includes(p)) : running) {
     closed += (await withPipelineLock(database, pipeline, 'skip', () => abandonDeadRuns(database.pool, pipeline, reason))) ?? 0;
   }
   return closed;

@@ -1,6 +1,6 @@
 /** Never two runs of one pipeline at once, whoever starts them (a worker, `sluice run`, the dashboard). */
-import pg from 'pg';
-import { connectionConfig, type Database } from '../database/database.ts';
+import type pg from 'pg';
+import { connectAs, type Database } from '../database/database.ts';
 
 /**
  * Runs `work` holding the pipeline's lock (a Postgres advisory lock, released if the process dies). With `queue`
@@ -9,9 +9,7 @@ import { connectionConfig, type Database } from '../database/database.ts';
  * while its own queries wait for the pool would deadlock once every pool connection is held that way.
  */
 export async function withPipelineLock<T>(database: Database, pipeline: string, concurrency: 'queue' | 'skip', work: () => Promise<T>): Promise<T | undefined> {
-  const client = new pg.Client({ ...connectionConfig(database.url), application_name: 'sluice-lock' });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await connectAs(database.url, 'sluice-lock');
   try {
     const take = async () => (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.pipeline'), hashtext($1)) AS ok`, [pipeline])).rows[0]?.ok;
     // People's SQL (sluice_reader) may call pg_advisory_lock too: a reader holding this lock is ended, not waited for.

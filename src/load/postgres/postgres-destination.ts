@@ -6,8 +6,8 @@ import { hasCustomFormat, type Columns, type WriteRow } from '../../transform/co
 import { parseOptions } from '../../config/parse-options.ts';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
-import pg from 'pg';
-import { connectionConfig } from '../../database/database.ts';
+import type pg from 'pg';
+import { connectAs } from '../../database/database.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
 import type { RowPositions } from './copy-stream.ts';
 import { copyFormat } from './copy-format.ts';
@@ -206,17 +206,15 @@ function openRowCopy(client: pg.ClientBase, table: string, columns: Columns, pos
  */
 async function sideStage(ctx: LoadContext, columns: Columns, existing: string | undefined) {
   const ledger = ctx.transaction.client;
-  const client = new pg.Client({ ...connectionConfig(ctx.database.url), application_name: 'sluice-checks' });
-  client.on('error', () => {}); // a dropped connection fails the next query instead
   let copy: BinaryCopyWriter | CopyWriter | undefined;
+  // Both connections hold their locks on the table before any row moves: a schema change queued meanwhile waits
+  // for the load, instead of standing between the ledger's COPY and the checks (a wait no deadlock check sees).
+  // Should one slip in between, the lock timeout fails the load rather than letting it hang.
+  if (existing) await ledger.query(`LOCK TABLE ${existing} IN ROW EXCLUSIVE MODE`);
+  // The ledger's connection waits, idle in its transaction, while the checks run here.
+  await ledger.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
+  const client = await connectAs(ctx.database.url, 'sluice-checks');
   try {
-    // Both connections hold their locks on the table before any row moves: a schema change queued meanwhile waits
-    // for the load, instead of standing between the ledger's COPY and the checks (a wait no deadlock check sees).
-    // Should one slip in between, the lock timeout fails the load rather than letting it hang.
-    if (existing) await ledger.query(`LOCK TABLE ${existing} IN ROW EXCLUSIVE MODE`);
-    // The ledger's connection waits, idle in its transaction, while the checks run here.
-    await ledger.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
-    await client.connect();
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '60s'`);
     if (existing) await client.query(`LOCK TABLE ${existing} IN ACCESS SHARE MODE`);
     await client.query(createStage('temp', TEMP_STAGE, columns));
