@@ -4,13 +4,14 @@ import type { Column } from './columns.ts';
 /** A value that does not fit its column; the message says why, without the column name (the caller adds it). */
 export class CoercionError extends Error {}
 
-const INTEGER = /^[+-]?\d+$/;
+/** Integer text; the compiled coercers share it with the general path (column-coercer.ts). */
+export const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
-const INT32 = 2 ** 31;
+export const INT32 = 2 ** 31;
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
@@ -171,7 +172,8 @@ function date(value: unknown): string {
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
+/** Whether year-month-day names a real day of the proleptic Gregorian calendar. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= MONTH_DAYS[month - 1]! + (leap ? 1 : 0);

@@ -3,7 +3,7 @@
  * load (finite numbers, ISO dates, plain text, decimal text) decided without the general path. Anything else
  * goes to the general path, so results and error messages are the same by construction.
  */
-import { fromColumnText, toColumnText } from './coerce.ts';
+import { fromColumnText, INT32, INTEGER, isCalendarDate, toColumnText } from './coerce.ts';
 import type { Column } from './columns.ts';
 
 /** A value for COPY: canonical text, or a number or boolean checked for its column whose `String()` is that text. */
@@ -17,10 +17,6 @@ export interface ColumnCoercer {
   readonly fromText: (raw: string) => unknown;
 }
 
-// The same patterns as coerce.ts's; a value that does not match goes the general way, which decides.
-const INTEGER = /^[+-]?\d+$/;
-const INT32 = 2 ** 31;
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -59,9 +55,7 @@ function isIsoDate(s: string): boolean {
   const year = Number(s.slice(0, 4));
   const month = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
   const day = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= MONTH_DAYS[month - 1]! + (leap ? 1 : 0);
+  return isCalendarDate(year, month, day);
 }
 
 /** Compiles the coercions of `column`. */
