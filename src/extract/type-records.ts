@@ -2,6 +2,7 @@
 import type { Columns } from '../transform/columns.ts';
 import { CoercionError } from '../transform/coerce.ts';
 import { columnCoercer } from '../transform/column-coercer.ts';
+import { compileRecord } from './compile-record.ts';
 import type { RecordBatch, SourceReject } from './source.ts';
 
 type Typed = Record<string, unknown>;
@@ -56,18 +57,13 @@ export async function* typeRecords(
 }
 
 /**
- * The typed record of records with exactly `keys`, as one compiled object literal (the keys are JSON string
- * literals in the code): declared columns read, the rest as they are. Undefined when a declared column is not among
- * the keys (every such record is rejected the field by field way), or a key is `__proto__` (a literal would set the
- * prototype).
+ * The typed record of records with exactly `keys`, compiled (see compileRecord): declared columns read, the rest as
+ * they are. Undefined when a declared column is not among the keys (every such record is rejected the field by
+ * field way) or no literal can be compiled.
  */
 function typedRecordMaker(keys: readonly string[], reads: ReadonlyMap<string, Read>): ((record: Typed) => Typed) | undefined {
-  if (keys.includes('__proto__') || [...reads.keys()].some((name) => !keys.includes(name))) return undefined;
+  if ([...reads.keys()].some((name) => !keys.includes(name))) return undefined;
   const readers = keys.map((key) => reads.get(key));
-  const fields = keys.map((key, j) => `${JSON.stringify(key)}: ${readers[j] ? `read[${j}](text(r[${JSON.stringify(key)}]))` : `r[${JSON.stringify(key)}]`}`);
-  try {
-    return new Function('read', 'text', `return (r) => ({ ${fields.join(', ')} });`)(readers, text);
-  } catch {
-    return undefined; // code generation disallowed: the field by field way
-  }
+  const field = (j: number) => `input[${JSON.stringify(keys[j])}]`;
+  return compileRecord(keys, (j) => (readers[j] ? `read[${j}](text(${field(j)}))` : field(j)), { read: readers, text });
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import type { RecordBatch, SourceReject } from '../source.ts';
+import { compileRecord } from '../compile-record.ts';
 import { utf8Text } from './utf8-text.ts';
 
 /** How a delimited file is laid out. */
@@ -116,21 +117,12 @@ export async function* readCsv(body: Readable, name: string, layout: CsvLayout):
   }
 }
 
-/**
- * Makes one line's record: one object literal of a fixed shape, compiled for these names (far cheaper per row than
- * a store per field). The names are JSON string literals in the code. `__proto__` as a literal key would set the
- * prototype, so such a header is built field by field.
- */
+/** Makes one line's record, compiled for these names (see compileRecord); field by field where that cannot be. */
 function recordMaker(names: readonly string[], nullValue: string | undefined): (fields: readonly string[]) => Record<string, string | null> {
-  // Object.fromEntries defines its keys (`__proto__` too): the way for such a header, or where code generation is off.
-  const byField = (fields: readonly string[]) => Object.fromEntries(names.map((n, j) => [n, fields[j] === nullValue ? null : fields[j]!]));
-  if (names.includes('__proto__')) return byField;
-  const value = (j: number) => (nullValue === undefined ? `f[${j}]` : `(f[${j}] === nullValue ? null : f[${j}])`);
-  try {
-    return new Function('nullValue', `return (f) => ({ ${names.map((n, j) => `${JSON.stringify(n)}: ${value(j)}`).join(', ')} });`)(nullValue);
-  } catch {
-    return byField; // Node run with --disallow-code-generation-from-strings
-  }
+  const value = (j: number) => (nullValue === undefined ? `input[${j}]` : `(input[${j}] === nullValue ? null : input[${j}])`);
+  // Object.fromEntries defines its keys, `__proto__` too.
+  return compileRecord(names, value, { nullValue })
+    ?? ((fields) => Object.fromEntries(names.map((n, j) => [n, fields[j] === nullValue ? null : fields[j]!])));
 }
 
 /** Line ending of the file: the first line break decides (\r\n, \n, or a lone \r). */
