@@ -12,6 +12,14 @@ const FLUSH_AT = 64 * 1024;
 /** PGCOPY\n\377\r\n\0, then flags (0) and the header extension's length (0). */
 const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
 
+/** A row's position as two int4 columns: its object's index and its line. */
+function positions(out: BinaryBuffer, source: number, line: number): void {
+  out.pos = out.buf.writeInt32BE(4, out.pos);
+  out.pos = out.buf.writeInt32BE(source, out.pos);
+  out.pos = out.buf.writeInt32BE(4, out.pos);
+  out.pos = out.buf.writeInt32BE(line, out.pos);
+}
+
 /** One COPY ... FROM STDIN (FORMAT binary) in progress; the same interface as the text `CopyWriter`. */
 export class BinaryCopyWriter {
   readonly #stream: CopyStream;
@@ -34,27 +42,34 @@ export class BinaryCopyWriter {
 
   /**
    * Appends rows; resolves once they are buffered or handed to the socket. `at`: the rows' positions, for the
-   * COPY's last two (integer) columns: their object's index, and each row's line.
+   * COPY's last two (integer) columns: their object's index, and each row's line. With `beside`, each row is
+   * encoded once and goes to both: as it is here, and with its positions `at` into `beside` (whose columns are
+   * these and the two positions).
    */
-  async write(rows: readonly (readonly (CopyValue | null)[])[], at?: RowPositions): Promise<void> {
+  async write(rows: readonly (readonly (CopyValue | null)[])[], at?: RowPositions, beside?: BinaryCopyWriter): Promise<void> {
     const out = this.#out;
     const encoders = this.#encoders;
     const width = encoders.length;
-    const own = at ? width - 2 : width;
+    const own = at && !beside ? width - 2 : width;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
+      const start = out.pos;
       out.int16(width);
       for (let i = 0; i < own; i++) {
         const value = row[i];
         if (value === null || value === undefined) out.int32(-1);
         else encoders[i]!(out, value);
       }
-      if (at) {
+      if (beside) {
+        const copy = beside.#out;
+        copy.ensure(out.pos - start + 16);
+        copy.pos = copy.buf.writeInt16BE(width + 2, copy.pos);
+        copy.pos += out.buf.copy(copy.buf, copy.pos, start + 2, out.pos);
+        positions(copy, at!.source, at!.lines[r]!);
+        if (copy.pos >= FLUSH_AT) await beside.#flush();
+      } else if (at) {
         out.ensure(16);
-        out.pos = out.buf.writeInt32BE(4, out.pos);
-        out.pos = out.buf.writeInt32BE(at.source, out.pos);
-        out.pos = out.buf.writeInt32BE(4, out.pos);
-        out.pos = out.buf.writeInt32BE(at.lines[r]!, out.pos);
+        positions(out, at.source, at.lines[r]!);
       }
       if (out.pos >= FLUSH_AT) await this.#flush();
     }

@@ -162,26 +162,34 @@ function shortDecimalText(out: BinaryBuffer, text: string): boolean {
   return true;
 }
 
+/** Scratch for one numeric's base-10000 digits, least significant last (a short numeric has at most 7). */
+const GROUPS = new Int32Array(8);
+
 /** Writes the numeric m / 10^k (m an integer below 10^15, k <= 12) with display scale k, as numeric_in would. */
 function writeDigits(out: BinaryBuffer, m: number, k: number, negative: boolean): void {
   // Base-10000 digits: the integer part's groups, then the fraction's k digits padded to whole groups, less
-  // leading and trailing zero groups.
-  const whole = Math.floor(m / POWERS[k]!);
+  // leading and trailing zero groups. Filled from the last group backwards.
+  let whole = Math.floor(m / POWERS[k]!);
   const fractionGroups = (k + 3) >> 2;
-  const fraction = (m - whole * POWERS[k]!) * POWERS[fractionGroups * 4 - k]!;
-  let wholeGroups = 0;
-  for (let w = whole; w > 0; w = Math.floor(w / 10000)) wholeGroups++;
-  // All groups as one digit sequence: group g (0 = most significant) of whole, then of fraction.
-  const total = wholeGroups + fractionGroups;
-  const group = (g: number) => g < wholeGroups
-    ? Math.floor(whole / POWERS_10000[wholeGroups - 1 - g]!) % 10000
-    : Math.floor(fraction / POWERS_10000[total - 1 - g]!) % 10000;
-  let first = 0;
-  while (first < total && group(first) === 0) first++;
-  let last = total;
-  while (last > first && group(last - 1) === 0) last--;
+  let fraction = (m - whole * POWERS[k]!) * POWERS[fractionGroups * 4 - k]!;
+  let g = 8;
+  for (let f = 0; f < fractionGroups; f++) {
+    const d = fraction % 10000;
+    GROUPS[--g] = d;
+    fraction = (fraction - d) / 10000;
+  }
+  const point = g;
+  while (whole > 0) {
+    const d = whole % 10000;
+    GROUPS[--g] = d;
+    whole = (whole - d) / 10000;
+  }
+  let first = g;
+  while (first < 8 && GROUPS[first] === 0) first++;
+  let last = 8;
+  while (last > first && GROUPS[last - 1] === 0) last--;
   const ndigits = last - first;
-  const weight = ndigits ? wholeGroups - 1 - first : 0;
+  const weight = ndigits ? point - 1 - first : 0;
   out.ensure(12 + ndigits * 2);
   const b = out.buf;
   let p = out.pos;
@@ -192,8 +200,8 @@ function writeDigits(out: BinaryBuffer, m: number, k: number, negative: boolean)
   b[p + 8] = negative && ndigits ? 0x40 : 0; b[p + 9] = 0;
   b[p + 10] = 0; b[p + 11] = k;
   p += 12;
-  for (let g = first; g < last; g++) {
-    const d = group(g);
+  for (let i = first; i < last; i++) {
+    const d = GROUPS[i]!;
     b[p] = d >> 8;
     b[p + 1] = d & 255;
     p += 2;

@@ -9,7 +9,6 @@ import { lakePublication, publishStaged, stagedKey } from '../lake-publication.t
 import type pg from 'pg';
 import { connectAs } from '../../database/database.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
-import type { RowPositions } from './copy-stream.ts';
 import { copyFormat } from './copy-format.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { qualified, quoteIdent, quoteLiteral } from './identifiers.ts';
@@ -100,8 +99,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       rows += batch.rows.length;
       await curated?.write(batch.rows);
       if (side) {
-        await Promise.all([rowCopy().write(batch.rows), side.write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines })]);
-        return;
+        // Both COPYs are binary (see plainTable): each row is encoded once and its bytes go to both.
+        return (rowCopy() as BinaryCopyWriter).write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines }, side.copy());
       }
       if (!positions) return rowCopy().write(batch.rows);
       await rowCopy().write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines });
@@ -206,7 +205,7 @@ function openRowCopy(client: pg.ClientBase, table: string, columns: Columns, pos
  */
 async function sideStage(ctx: LoadContext, columns: Columns, existing: string | undefined) {
   const ledger = ctx.transaction.client;
-  let copy: BinaryCopyWriter | CopyWriter | undefined;
+  let copy: BinaryCopyWriter | undefined;
   // Both connections hold their locks on the table before any row moves: a schema change queued meanwhile waits
   // for the load, instead of standing between the ledger's COPY and the checks (a wait no deadlock check sees).
   // Should one slip in between, the lock timeout fails the load rather than letting it hang.
@@ -226,11 +225,8 @@ async function sideStage(ctx: LoadContext, columns: Columns, existing: string | 
   const end = () => (ended ??= client.end().catch(() => {}));
   return {
     client,
-    write(rows: RowBatch['rows'], at: RowPositions): Promise<void> {
-      // The stage has exactly the declared types: always binary.
-      copy ??= openRowCopy(client, TEMP_STAGE, columns, true, 'binary');
-      return copy.write(rows, at);
-    },
+    /** The stage's COPY, opened on first use. The stage has exactly the declared types: always binary. */
+    copy: () => (copy ??= openRowCopy(client, TEMP_STAGE, columns, true, 'binary') as BinaryCopyWriter),
     async end() {
       await copy?.end();
       copy = undefined;
