@@ -48,14 +48,22 @@ export function isDecimal(s: string): boolean {
   return i === length;
 }
 
+/** The number written by the digits s[at, at + n), or NaN if one is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
 /** True for `YYYY-MM-DD` naming a real day, as coerce.ts's date() accepts it (untrimmed: spaces go the general way). */
 function isIsoDate(s: string): boolean {
   if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigit(s.charCodeAt(i))) return false;
-  const year = Number(s.slice(0, 4));
-  const month = (s.charCodeAt(5) - 48) * 10 + s.charCodeAt(6) - 48;
-  const day = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
-  return isCalendarDate(year, month, day);
+  const year = digitsAt(s, 0, 4);
+  return !Number.isNaN(year) && isCalendarDate(year, digitsAt(s, 5, 2), digitsAt(s, 8, 2));
 }
 
 /** Compiles the coercions of `column`. */

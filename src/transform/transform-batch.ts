@@ -5,6 +5,7 @@ import { CoercionError } from './coerce.ts';
 import { columnCoercer, type ColumnValue } from './column-coercer.ts';
 import type { Columns } from './columns.ts';
 import { uniqueSnakeCase } from './identifiers.ts';
+import { compileTuple } from '../extract/compile-record.ts';
 import type { Reject } from './quarantine.ts';
 
 /** What the transform is told about the record in hand. */
@@ -54,39 +55,60 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
     for (const [from, to] of fieldNames.map) out[to] = record[from];
     return out;
   };
+  // Each row as one array literal in column order; the column a CoercionError came from is found the slow way.
+  const coerceRow = compileTuple<Record<string, unknown>, ColumnValue>(names.length, (j) => `coerce[${j}](input[${JSON.stringify(names[j])}])`, { coerce: coercers })
+    ?? ((out) => names.map((name, j) => coercers[j]!(out[name])));
+  const refusal = (out: Record<string, unknown>): { column: string; reason: string } => {
+    for (let j = 0; j < names.length; j++) {
+      try {
+        coercers[j]!(out[names[j]!]);
+      } catch (error) {
+        if (!(error instanceof CoercionError)) throw error;
+        return { column: names[j]!, reason: `column "${names[j]}": ${error.message}` };
+      }
+    }
+    throw new Error('a value was refused once and accepted again');
+  };
   const apply = (batch: RecordBatch<In>): TransformedBatch => {
     const rows: ColumnValue[][] = [];
     const lines: number[] = [];
     const rejects: Reject[] = [...batch.rejects];
     let filtered = 0;
-    batch.records.forEach((record, i) => {
+    const { records, source } = batch;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
       const line = batch.lines[i]!;
       let out: Record<string, unknown>;
-      try {
-        // A literal of one shape, not a spread per row.
-        const result = fn ? fn(record, { runId: base.runId, startedAt: base.startedAt, params: base.params, file: { name: batch.source, line } }) : byColumnName(record as Record<string, unknown>);
-        if (result === null || result === undefined) return void filtered++;
-        out = result as Record<string, unknown>;
-      } catch (error) {
-        return void rejects.push({ source: batch.source, line, reason: `transform failed: ${(error as Error)?.message ?? error}`, raw: preview(record) });
-      }
       if (fn) {
+        try {
+          // A literal of one shape, not a spread per row.
+          const result = fn(record, { runId: base.runId, startedAt: base.startedAt, params: base.params, file: { name: source, line } });
+          if (result === null || result === undefined) {
+            filtered++;
+            continue;
+          }
+          out = result as Record<string, unknown>;
+        } catch (error) {
+          rejects.push({ source, line, reason: `transform failed: ${(error as Error)?.message ?? error}`, raw: preview(record) });
+          continue;
+        }
         for (const key in out) {
           if (!known.has(key)) throw new DefinitionError(`the transform returned "${key}", which is not a declared column (columns: ${names.join(', ')})`);
         }
+      } else {
+        out = byColumnName(record as Record<string, unknown>);
       }
-      const row: ColumnValue[] = new Array(names.length);
-      for (let j = 0; j < names.length; j++) {
-        try {
-          row[j] = coercers[j]!(out[names[j]!]);
-        } catch (error) {
-          if (!(error instanceof CoercionError)) throw error;
-          return void rejects.push({ source: batch.source, line, column: names[j], reason: `column "${names[j]}": ${error.message}`, raw: preview(record) });
-        }
+      let row: ColumnValue[];
+      try {
+        row = coerceRow(out);
+      } catch (error) {
+        if (!(error instanceof CoercionError)) throw error;
+        rejects.push({ source, line, ...refusal(out), raw: preview(record) });
+        continue;
       }
       rows.push(row);
       lines.push(line);
-    });
+    }
     return { rows, lines, rejects, filtered };
   };
   return { apply, renamed };

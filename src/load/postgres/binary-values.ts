@@ -172,17 +172,18 @@ function writeDigits(out: BinaryBuffer, m: number, k: number, negative: boolean)
   let whole = Math.floor(m / POWERS[k]!);
   const fractionGroups = (k + 3) >> 2;
   let fraction = (m - whole * POWERS[k]!) * POWERS[fractionGroups * 4 - k]!;
+  // Division and floor, not %: on numbers past 2^31, % is a call into C.
   let g = 8;
   for (let f = 0; f < fractionGroups; f++) {
-    const d = fraction % 10000;
-    GROUPS[--g] = d;
-    fraction = (fraction - d) / 10000;
+    const rest = Math.floor(fraction / 10000);
+    GROUPS[--g] = fraction - rest * 10000;
+    fraction = rest;
   }
   const point = g;
   while (whole > 0) {
-    const d = whole % 10000;
-    GROUPS[--g] = d;
-    whole = (whole - d) / 10000;
+    const rest = Math.floor(whole / 10000);
+    GROUPS[--g] = whole - rest * 10000;
+    whole = rest;
   }
   let first = g;
   while (first < 8 && GROUPS[first] === 0) first++;
