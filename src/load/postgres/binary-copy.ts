@@ -14,10 +14,12 @@ const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d
 
 /** A row's position as two int4 columns: its object's index and its line. */
 function positions(out: BinaryBuffer, source: number, line: number): void {
-  out.pos = out.buf.writeInt32BE(4, out.pos);
-  out.pos = out.buf.writeInt32BE(source, out.pos);
-  out.pos = out.buf.writeInt32BE(4, out.pos);
-  out.pos = out.buf.writeInt32BE(line, out.pos);
+  const view = out.view;
+  view.setInt32(out.pos, 4);
+  view.setInt32(out.pos + 4, source);
+  view.setInt32(out.pos + 8, 4);
+  view.setInt32(out.pos + 12, line);
+  out.pos += 16;
 }
 
 /** One COPY ... FROM STDIN (FORMAT binary) in progress; the same interface as the text `CopyWriter`. */
@@ -63,7 +65,8 @@ export class BinaryCopyWriter {
       if (beside) {
         const copy = beside.#out;
         copy.ensure(out.pos - start + 16);
-        copy.pos = copy.buf.writeInt16BE(width + 2, copy.pos);
+        copy.view.setInt16(copy.pos, width + 2);
+        copy.pos += 2;
         copy.pos += out.buf.copy(copy.buf, copy.pos, start + 2, out.pos);
         positions(copy, at!.source, at!.lines[r]!);
         if (copy.pos >= FLUSH_AT) await beside.#flush();

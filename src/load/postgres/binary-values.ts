@@ -5,9 +5,14 @@
  */
 import type { ColumnKind } from '../../transform/columns.ts';
 
-/** Writes big-endian values into a growing buffer of COPY data. */
+/**
+ * Writes big-endian values into a growing buffer of COPY data. Through a DataView: its setters compile to a
+ * store or two, where Buffer's writeInt32BE and the like check their arguments first (about 5x the time here).
+ * They also wrap a value out of range instead of throwing: each encoder checks its range itself.
+ */
 export class BinaryBuffer {
   buf = Buffer.allocUnsafe(1 << 17);
+  view = viewOf(this.buf);
   pos = 0;
 
   /** Makes room for `n` more bytes. */
@@ -16,26 +21,32 @@ export class BinaryBuffer {
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
+    this.view = viewOf(bigger);
   }
 
   /** The bytes written so far, handed over; writing goes on into a new buffer. */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(1 << 17);
+    this.view = viewOf(this.buf);
     this.pos = 0;
     return out;
   }
 
   int16(v: number): void {
     this.ensure(2);
-    this.pos = this.buf.writeInt16BE(v, this.pos);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
   }
 
   int32(v: number): void {
     this.ensure(4);
-    this.pos = this.buf.writeInt32BE(v, this.pos);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
   }
 }
+
+const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 
 /**
  * A column's value on its way to COPY: its canonical text, or a number or boolean already checked for the
@@ -56,37 +67,49 @@ function refuse(type: string, text: string): never {
 }
 
 const int4: ValueEncoder = (out, value) => {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= -2147483648 && n <= 2147483647)) refuse('integer', String(value));
   out.ensure(8);
-  out.pos = out.buf.writeInt32BE(4, out.pos);
-  out.pos = out.buf.writeInt32BE(Number(value), out.pos);
+  out.view.setInt32(out.pos, 4);
+  out.view.setInt32(out.pos + 4, n);
+  out.pos += 8;
 };
 
 const TWO_32 = 4294967296;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
 
 const int8: ValueEncoder = (out, value) => {
   out.ensure(12);
-  out.pos = out.buf.writeInt32BE(8, out.pos);
+  out.view.setInt32(out.pos, 8);
   // Numbers here are safe integers; text past 15 digits may not be.
   if (typeof value === 'string' && value.length > 15) {
-    out.pos = out.buf.writeBigInt64BE(BigInt(value), out.pos);
+    const big = BigInt(value);
+    if (big < INT8_MIN || big > INT8_MAX) refuse('bigint', value);
+    out.view.setBigInt64(out.pos + 4, big);
+    out.pos += 12;
     return;
   }
   const n = Number(value);
+  if (!Number.isSafeInteger(n)) refuse('bigint', String(value));
   const high = Math.floor(n / TWO_32);
-  out.pos = out.buf.writeInt32BE(high, out.pos);
-  out.pos = out.buf.writeUInt32BE(n - high * TWO_32, out.pos);
+  out.view.setInt32(out.pos + 4, high);
+  out.view.setUint32(out.pos + 8, n - high * TWO_32);
+  out.pos += 12;
 };
 
 const float8: ValueEncoder = (out, value) => {
   out.ensure(12);
-  out.pos = out.buf.writeInt32BE(8, out.pos);
+  out.view.setInt32(out.pos, 8);
   // The text of -0 is "0": Postgres reads it as 0, and so must this.
-  out.pos = out.buf.writeDoubleBE(Number(value) || 0, out.pos);
+  out.view.setFloat64(out.pos + 4, Number(value) || 0);
+  out.pos += 12;
 };
 
 const bool: ValueEncoder = (out, value) => {
   out.ensure(5);
-  out.pos = out.buf.writeInt32BE(1, out.pos);
+  out.view.setInt32(out.pos, 1);
+  out.pos += 4;
   out.buf[out.pos++] = value === true || value === 'true' ? 1 : 0;
 };
 
@@ -100,7 +123,7 @@ function utf8(prefix?: number): ValueEncoder {
     out.pos += 4;
     if (extra) out.buf[out.pos++] = prefix!;
     out.pos += out.buf.write(text, out.pos, 'utf8');
-    out.buf.writeInt32BE(out.pos - start - 4, start);
+    out.view.setInt32(start, out.pos - start - 4);
   };
 }
 
@@ -299,9 +322,11 @@ function dateDays(type: string, text: string): number {
 const date: ValueEncoder = (out, value) => {
   const text = String(value);
   if (text.length !== 10) refuse('date', text);
+  const days = dateDays('date', text);
   out.ensure(8);
-  out.pos = out.buf.writeInt32BE(4, out.pos);
-  out.pos = out.buf.writeInt32BE(dateDays('date', text), out.pos);
+  out.view.setInt32(out.pos, 4);
+  out.view.setInt32(out.pos + 4, days);
+  out.pos += 8;
 };
 
 /** Rounds half to even, as C's rint does in Postgres's reading of fractional seconds. */
@@ -328,8 +353,9 @@ const timestamptz: ValueEncoder = (out, value) => {
   const wholeSeconds = dateDays('timestamp with time zone', day!) * 86400 + hours * 3600 + minutes * 60 + seconds - offset;
   const micros = BigInt(wholeSeconds) * 1_000_000n + BigInt(fraction ? rint(Number(fraction) * 1_000_000) : 0);
   out.ensure(12);
-  out.pos = out.buf.writeInt32BE(8, out.pos);
-  out.pos = out.buf.writeBigInt64BE(micros, out.pos);
+  out.view.setInt32(out.pos, 8);
+  out.view.setBigInt64(out.pos + 4, micros);
+  out.pos += 12;
 };
 
 const ENCODERS: Readonly<Record<ColumnKind, ValueEncoder>> = {
