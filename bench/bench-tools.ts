@@ -33,6 +33,15 @@ export function psql(url: string, work: string, script: string): number {
   return performance.now() - started;
 }
 
+/**
+ * Writes out what earlier loads left dirty (CHECKPOINT), so that the next measured load, sluice's or the
+ * reference's, does not pay for a checkpoint of the loads before it; then runs `measure`. Around every measured load.
+ */
+export function settled<T>(url: string, measure: () => T): T {
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'CHECKPOINT'], { stdio: 'pipe' });
+  return measure();
+}
+
 /** A seeded 32-bit linear congruential generator in [0, 1) (exact integer steps), so generated input is the same in every run. */
 export function seeded(seed: number): () => number {
   let state = seed >>> 0;

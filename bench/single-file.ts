@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { seeded, psql, sluice, type Measured } from './bench-tools.ts';
+import { seeded, psql, settled, sluice, type Measured } from './bench-tools.ts';
 
 const COLUMNS = `stock_date date NOT NULL, open_value numeric, high_value numeric, low_value numeric, close_value numeric,
   volume_traded bigint, company_name text NOT NULL`;
@@ -85,7 +85,8 @@ export async function benchSingleFile(work: string, url: string, rows: number, n
   const dir = path.join(work, `project-${rows}`);
   project(dir, csv, url);
   process.stderr.write(`${rows.toLocaleString('en-US')} rows (${(fs.statSync(csv).size / 1e6).toFixed(0)} MB): measuring...\n`);
-  const psqlCopy = psql(url, work, `CREATE TABLE ref_append (${COLUMNS});\n\\copy ref_append FROM '${csv}' CSV HEADER\n`);
+  psql(url, work, `CREATE TABLE ref_append (${COLUMNS});\n`);
+  const psqlCopy = settled(url, () => psql(url, work, `\\copy ref_append FROM '${csv}' CSV HEADER\n`));
   const mergeScript = `BEGIN;
 CREATE TEMP TABLE stage (LIKE ref_merge) ON COMMIT DROP;
 \\copy stage FROM '${csv}' CSV HEADER
@@ -95,15 +96,16 @@ INSERT INTO ref_merge AS t SELECT * FROM stage ON CONFLICT (${KEY}) DO UPDATE SE
 COMMIT;
 `;
   psql(url, work, `CREATE TABLE ref_merge (${COLUMNS}, PRIMARY KEY (${KEY}));\n`);
-  const mergeReference = psql(url, work, mergeScript);
-  const mergeUnchangedReference = psql(url, work, mergeScript);
+  const mergeReference = settled(url, () => psql(url, work, mergeScript));
+  const mergeUnchangedReference = settled(url, () => psql(url, work, mergeScript));
+  const run = (name: string) => settled(url, () => sluice(dir, name));
   const runs = {
-    append: sluice(dir, 'append'),
-    merge: sluice(dir, 'merge'),
-    mergeUnchanged: sluice(dir, 'merge-again'),
-    transformAppend: sluice(dir, 'append-js'),
-    transformMerge: sluice(dir, 'merge-js'),
-    transformMergeUnchanged: sluice(dir, 'merge-js-again'),
+    append: run('append'),
+    merge: run('merge'),
+    mergeUnchanged: run('merge-again'),
+    transformAppend: run('append-js'),
+    transformMerge: run('merge-js'),
+    transformMergeUnchanged: run('merge-js-again'),
   };
   const naiveRowsPerS = await naive(url, csv, naiveRows);
   fs.rmSync(csv);

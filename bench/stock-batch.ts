@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { seeded, psql, sluice, type Measured } from './bench-tools.ts';
+import { seeded, psql, settled, sluice, type Measured } from './bench-tools.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TABLE = 'historical_stocks_data';
@@ -80,13 +80,14 @@ export function benchStockBatch(work: string, input: string, url: string, files:
   const dir = path.join(work, 'stocks-project');
   stockProject(dir, url);
   const param = `input=${input}`;
-  const append = sluice(dir, 'stocks', [param]);
+  const append = settled(url, () => sluice(dir, 'stocks', [param]));
   // The reference loads exactly the rows sluice produced, as psql would from a CSV (or binary) file.
   const csv = path.join(work, 'stocks-out.csv');
   const bin = path.join(work, 'stocks-out.bin');
   psql(url, work, `\\copy ${TABLE} TO '${csv}' CSV\n\\copy ${TABLE} TO '${bin}' BINARY\n`);
-  const psqlCopyCsv = psql(url, work, `CREATE TABLE ref_csv (LIKE ${TABLE});\n\\copy ref_csv FROM '${csv}' CSV\n`);
-  const psqlCopyBinary = psql(url, work, `CREATE TABLE ref_bin (LIKE ${TABLE});\n\\copy ref_bin FROM '${bin}' BINARY\n`);
+  psql(url, work, `CREATE TABLE ref_csv (LIKE ${TABLE});\nCREATE TABLE ref_bin (LIKE ${TABLE});\n`);
+  const psqlCopyCsv = settled(url, () => psql(url, work, `\\copy ref_csv FROM '${csv}' CSV\n`));
+  const psqlCopyBinary = settled(url, () => psql(url, work, `\\copy ref_bin FROM '${bin}' BINARY\n`));
   const mergeScript = `BEGIN;
 CREATE TEMP TABLE stage (LIKE ref_merge) ON COMMIT DROP;
 \\copy stage FROM '${csv}' CSV
@@ -96,10 +97,10 @@ INSERT INTO ref_merge AS t SELECT * FROM stage ON CONFLICT (${KEY}) DO UPDATE SE
 COMMIT;
 `;
   psql(url, work, `CREATE TABLE ref_merge (LIKE ${TABLE}, PRIMARY KEY (${KEY}));\n`);
-  const mergeReference = psql(url, work, mergeScript);
-  const mergeUnchangedReference = psql(url, work, mergeScript);
-  const merge = sluice(dir, 'stocks-merge', [param]);
-  const mergeUnchanged = sluice(dir, 'stocks-merge-again', [param]);
+  const mergeReference = settled(url, () => psql(url, work, mergeScript));
+  const mergeUnchangedReference = settled(url, () => psql(url, work, mergeScript));
+  const merge = settled(url, () => sluice(dir, 'stocks-merge', [param]));
+  const mergeUnchanged = settled(url, () => sluice(dir, 'stocks-merge-again', [param]));
   fs.rmSync(csv);
   fs.rmSync(bin);
   return { files, rows: append.rows, psqlCopyCsv, psqlCopyBinary, mergeReference, mergeUnchangedReference, append, merge, mergeUnchanged };
