@@ -58,3 +58,26 @@ describe('isDecimal', () => {
     for (const s of cases) assert.equal(isDecimal(s), pattern.test(s), JSON.stringify(s));
   });
 });
+
+describe('decimal text read as a number', () => {
+  it('gives exactly what Number gives, for short and long decimal text alike', () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) % n;
+    const digits = (n: number) => Array.from({ length: n }, () => next(10)).join('');
+    const cases = ['0', '-0', '+0', '0.0', '-0.000', '.5', '5.', '+.5', '007.50', '999999999999999', '9999999999999999', '0.1', '0.3', '1.005', '2.675',
+      '123456789012345', '1234567.89012345', '0.000000000000001', '.000000000000001'];
+    for (let i = 0; i < 50_000; i++) {
+      const whole = digits(next(12));
+      const fraction = digits(next(14));
+      const text = `${['', '-', '+'][next(3)]}${whole}${fraction || !whole ? `.${fraction || '0'}` : ''}`;
+      cases.push(text);
+    }
+    const double = columnCoercer(col.double());
+    const numeric = columnCoercer(col.numeric());
+    for (const s of cases) {
+      assert.ok(Object.is(double.fromText(s), Number(s) || 0), `double ${s}`);
+      assert.ok(Object.is(double.toValue(s), Number(s)), `double toValue ${s}`);
+      assert.ok(Object.is(numeric.fromText(s), Number(s)), `numeric ${s}`);
+    }
+  });
+});

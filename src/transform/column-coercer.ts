@@ -48,6 +48,47 @@ export function isDecimal(s: string): boolean {
   return i === length;
 }
 
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * Number(s) for plain decimal text of at most 15 digits (`-12.5`, `.5`, `7.`), else NaN: the digits as one exact
+ * integer over an exact power of ten, so one division rounds once, correctly, as Number(s) does. No exponent.
+ */
+function shortDecimal(s: string): number {
+  const length = s.length;
+  if (length > 17) return NaN;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) c = s.charCodeAt(++i);
+  let m = 0;
+  let digits = 0;
+  while (isDigit(c)) {
+    m = m * 10 + c - 48;
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  let k = 0;
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    while (isDigit(c)) {
+      m = m * 10 + c - 48;
+      digits++;
+      k++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (i !== length || digits === 0 || digits > 15) return NaN;
+  const n = m / POWERS_OF_TEN[k]!;
+  return negative ? -n : n;
+}
+
+/** Number(s) of decimal text (coerce.ts's pattern), NaN for other text; short text without Number's general parse. */
+function decimalValue(s: string): number {
+  const n = shortDecimal(s);
+  return n === n ? n : isDecimal(s) ? Number(s) : NaN;
+}
+
 /** The number written by the digits s[at, at + n), or NaN if one is not a digit. */
 function digitsAt(s: string, at: number, n: number): number {
   let v = 0;
@@ -77,12 +118,12 @@ export function columnCoercer(column: Column): ColumnCoercer {
         toValue: (v) => {
           if (typeof v === 'number' && Number.isFinite(v)) return v;
           // double() reads decimal text as String(Number(text)): the number stands for it.
-          const n = plain && typeof v === 'string' && isDecimal(v) ? Number(v) : NaN;
+          const n = plain && typeof v === 'string' ? decimalValue(v) : NaN;
           return Number.isFinite(n) ? n : general(v);
         },
         // fromColumnText reads Number(String(Number(raw))): Number(raw), finite, with -0 read as 0.
         fromText: plain ? (raw) => {
-          const n = isDecimal(raw) ? Number(raw) : NaN;
+          const n = decimalValue(raw);
           return Number.isFinite(n) ? n || 0 : read(raw);
         } : read,
       };
@@ -92,7 +133,10 @@ export function columnCoercer(column: Column): ColumnCoercer {
         // Decimal text is its own canonical text (numeric keeps its scale: '1.50' stays '1.50').
         toValue: column.precision ? general : (v) => (typeof v === 'number' && Number.isFinite(v) ? v
           : plain && typeof v === 'string' && isDecimal(v) ? v : general(v)),
-        fromText: plain && !column.precision ? (raw) => (isDecimal(raw) ? Number(raw) : read(raw)) : read,
+        fromText: plain && !column.precision ? (raw) => {
+          const n = decimalValue(raw);
+          return n === n ? n : read(raw);
+        } : read,
       };
     case 'integer':
       return {
