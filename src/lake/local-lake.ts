@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkKey } from './lake-key.ts';
 import type { Lake, LakeObject } from './lake.ts';
@@ -17,14 +16,28 @@ export function localLake(root: string): Lake {
     async put(key, body) {
       const target = file(key);
       const temp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-      const source = typeof body === 'string' || body instanceof Uint8Array ? Readable.from([body]) : body;
+      if (typeof body === 'string' || body instanceof Uint8Array) {
+        // Bytes in hand go in one write; the folder is made only when missing (the first object of a run).
+        try {
+          await fsp.writeFile(temp, body, { flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+            await fsp.mkdir(path.dirname(temp), { recursive: true });
+            await fsp.writeFile(temp, body, { flag: 'wx' });
+          });
+          await fsp.rename(temp, target);
+        } catch (error) {
+          await fsp.rm(temp, { force: true });
+          throw error;
+        }
+        return;
+      }
       try {
         await fsp.mkdir(path.dirname(temp), { recursive: true });
-        await pipeline(source, fs.createWriteStream(temp, { flags: 'wx' }));
+        await pipeline(body, fs.createWriteStream(temp, { flags: 'wx' }));
         await fsp.rename(temp, target);
       } catch (error) {
         // A body never read (the folder could not be made) must still be closed, or its own error goes unhandled.
-        source.on('error', () => {}).destroy();
+        body.on('error', () => {}).destroy();
         await fsp.rm(temp, { force: true });
         throw error;
       }

@@ -1,6 +1,6 @@
 /** The raw zone: every extracted object stored exactly as received, under `raw/<pipeline>/dt=<date>/<runId>/`. */
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { SourceObject } from '../extract/source.ts';
 import type { Lake } from './lake.ts';
 
@@ -18,21 +18,56 @@ export function rawPrefix(pipeline: string, runId: string, startedAt: Date): str
   return `raw/${pipeline}/dt=${startedAt.toISOString().slice(0, 10)}/${runId}/`;
 }
 
-/** Copies one source object into the raw zone, hashing it on the way. */
+/** An object up to this size is landed from memory in one write; a larger one streams through. */
+const WHOLE_BYTES = 256 * 1024;
+
+/**
+ * Copies one source object into the raw zone, hashing it on the way. A small object is read whole and written
+ * in one call (most landings are of many small files, where a stream per file costs more than the bytes).
+ */
 export async function land(lake: Lake, prefix: string, object: SourceObject): Promise<LandedObject> {
   const hash = createHash('sha256');
   let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
   const body = await object.open();
-  body.on('error', (error) => tap.destroy(error));
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: Buffer[] = [];
+  const next = async (): Promise<Buffer | undefined> => {
+    const { done, value } = await chunks.next();
+    if (done) return undefined;
+    // A stream of strings (an object-mode source) lands as their UTF-8 bytes.
+    const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+    hash.update(chunk);
+    bytes += chunk.length;
+    return chunk;
+  };
+  let ended = false;
+  try {
+    while (bytes <= WHOLE_BYTES) {
+      const chunk = await next();
+      if (!chunk) {
+        ended = true;
+        break;
+      }
+      head.push(chunk);
+    }
+  } catch (error) {
+    body.destroy();
+    throw error;
+  }
   const key = prefix + object.name;
-  await lake.put(key, body.pipe(tap));
+  if (ended) {
+    await lake.put(key, head.length === 1 ? head[0]! : Buffer.concat(head));
+  } else {
+    await lake.put(key, Readable.from((async function* rest() {
+      try {
+        yield* head;
+        for (let chunk = await next(); chunk; chunk = await next()) yield chunk;
+      } finally {
+        // Also when the lake stopped reading (a failed write): the source is not left open.
+        body.destroy();
+      }
+    })()));
+  }
   return { name: object.name, key, sha256: hash.digest('hex'), bytes, ...(object.meta ? { meta: object.meta } : {}) };
 }
 
