@@ -1,7 +1,7 @@
 /** Finding the files a `files()` source matches: in a local folder (never following links out of it) or under a bucket prefix. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { openLake } from '../../lake/open-lake.ts';
@@ -65,8 +65,22 @@ async function openAsListed(name: string, real: string, listed: fs.Stats, root: 
     await handle.close();
     throw error;
   }
-  return handle.createReadStream({ highWaterMark: 256 * 1024 });
+  if (listed.size >= SMALL_FILE) return handle.createReadStream({ highWaterMark: SMALL_FILE });
+  // A small file is read at once (one read instead of a stream's two and its machinery): landing is mostly of
+  // many small files. One byte more than listed shows a file that grew meanwhile.
+  const buffer = Buffer.allocUnsafe(listed.size + 1);
+  let read: number;
+  try {
+    read = (await handle.read(buffer, 0, buffer.length, 0)).bytesRead;
+  } finally {
+    await handle.close();
+  }
+  if (read !== listed.size) throw new RetryableError(`files(): ${name} changed while it was read (its size); the next attempt lists it again`);
+  return Readable.from([buffer.subarray(0, read)]);
 }
+
+/** Files below this size are read in one call; larger ones stream in chunks of this size. */
+const SMALL_FILE = 256 * 1024;
 
 function swapped(name: string, how: string): TerminalError {
   return new TerminalError(`files(): ${name} was replaced after it was listed (${how}); sluice reads only the file it checked`);
