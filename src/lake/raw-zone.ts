@@ -59,14 +59,13 @@ export async function land(lake: Lake, prefix: string, object: SourceObject): Pr
     await lake.put(key, head.length === 1 ? head[0]! : Buffer.concat(head));
   } else {
     await lake.put(key, Readable.from((async function* rest() {
-      try {
-        yield* head;
-        for (let chunk = await next(); chunk; chunk = await next()) yield chunk;
-      } finally {
-        // Also when the lake stopped reading (a failed write): the source is not left open.
-        body.destroy();
-      }
-    })()));
+      yield* head;
+      for (let chunk = await next(); chunk; chunk = await next()) yield chunk;
+    })())).catch((error: unknown) => {
+      // A lake that failed, even before reading anything, leaves the source closed.
+      body.destroy();
+      throw error;
+    });
   }
   return { name: object.name, key, sha256: hash.digest('hex'), bytes, ...(object.meta ? { meta: object.meta } : {}) };
 }

@@ -79,24 +79,22 @@ export function transformBatch<In>(columns: Columns, fn: TransformFn<In, object>
       const record = records[i]!;
       const line = batch.lines[i]!;
       let out: Record<string, unknown>;
-      if (fn) {
-        try {
-          // A literal of one shape, not a spread per row.
-          const result = fn(record, { runId: base.runId, startedAt: base.startedAt, params: base.params, file: { name: source, line } });
-          if (result === null || result === undefined) {
-            filtered++;
-            continue;
-          }
-          out = result as Record<string, unknown>;
-        } catch (error) {
-          rejects.push({ source, line, reason: `transform failed: ${(error as Error)?.message ?? error}`, raw: preview(record) });
+      try {
+        // A literal of one shape, not a spread per row.
+        const result = fn ? fn(record, { runId: base.runId, startedAt: base.startedAt, params: base.params, file: { name: source, line } }) : byColumnName(record as Record<string, unknown>);
+        if (result === null || result === undefined) {
+          filtered++;
           continue;
         }
+        out = result as Record<string, unknown>;
+      } catch (error) {
+        rejects.push({ source, line, reason: `transform failed: ${(error as Error)?.message ?? error}`, raw: preview(record) });
+        continue;
+      }
+      if (fn) {
         for (const key in out) {
           if (!known.has(key)) throw new DefinitionError(`the transform returned "${key}", which is not a declared column (columns: ${names.join(', ')})`);
         }
-      } else {
-        out = byColumnName(record as Record<string, unknown>);
       }
       let row: ColumnValue[];
       try {

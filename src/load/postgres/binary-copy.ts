@@ -14,6 +14,8 @@ const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d
 
 /** A row's position as two int4 columns: its object's index and its line. */
 function positions(out: BinaryBuffer, source: number, line: number): void {
+  // A DataView wraps what does not fit; a position past int4 must fail, not point at another line.
+  if (line > 0x7fffffff || source > 0x7fffffff) throw new RangeError(`a row position past the int4 range (object ${source}, line ${line})`);
   const view = out.view;
   view.setInt32(out.pos, 4);
   view.setInt32(out.pos + 4, source);

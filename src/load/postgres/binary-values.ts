@@ -132,7 +132,6 @@ function utf8(prefix?: number): ValueEncoder {
  * display scale (digits after the point, less the exponent).
  */
 const POWERS = Array.from({ length: 13 }, (_, k) => 10 ** k);
-const POWERS_10000 = [1, 1e4, 1e8, 1e12];
 
 /**
  * numeric of a number with at most 15 significant digits and 12 decimals, without making its text: the smallest

@@ -92,6 +92,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
   if (staging !== 'none') await client.query(createStage(staging, stage, config.columns));
   // Rows go in Postgres's binary format when the table takes it (no text for Postgres to parse), else as text.
   const format = await copyFormat(client, stage, config.columns);
+  // Both COPYs of a load beside its checks are binary (plainTable): each row is encoded once for both.
+  if (besideChecks && format !== 'binary') throw new Error(`${target}: a load beside its checks needs the binary COPY`);
   // Last, so that nothing after it can fail and leave its connection open.
   const side = besideChecks ? await sideStage(ctx, config.columns, changes.length ? undefined : target) : undefined;
   return {
@@ -99,7 +101,6 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
       rows += batch.rows.length;
       await curated?.write(batch.rows);
       if (side) {
-        // Both COPYs are binary (see plainTable): each row is encoded once and its bytes go to both.
         return (rowCopy() as BinaryCopyWriter).write(batch.rows, { source: sourceIndex(batch.source), lines: batch.lines }, side.copy());
       }
       if (!positions) return rowCopy().write(batch.rows);
