@@ -109,5 +109,6 @@ COMMIT;
   };
   const naiveRowsPerS = await naive(url, csv, naiveRows);
   fs.rmSync(csv);
+  fs.rmSync(path.join(dir, 'lake'), { recursive: true, force: true });
   return { rows, psqlCopy, mergeReference, mergeUnchangedReference, runs, naiveRowsPerS };
 }
