@@ -48,15 +48,20 @@ export function isDecimal(s: string): boolean {
   return i === length;
 }
 
-const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+/** Short plain decimal text, split: its digits as one integer, how many of them follow the point, and its sign. */
+export interface ShortDecimal {
+  digits: number;
+  scale: number;
+  negative: boolean;
+}
 
 /**
- * Number(s) for plain decimal text of at most 15 digits (`-12.5`, `.5`, `7.`), else NaN: the digits as one exact
- * integer over an exact power of ten, so one division rounds once, correctly, as Number(s) does. No exponent.
+ * Reads plain decimal text of at most 15 digits (`-12.3400`, `.5`, `7.`, no exponent) into `into`; false for any
+ * other text. With so few digits `into.digits` is an exact integer.
  */
-function shortDecimal(s: string): number {
+export function readShortDecimal(s: string, into: ShortDecimal): boolean {
   const length = s.length;
-  if (length > 17) return NaN;
+  if (length > 17) return false;
   let i = 0;
   let c = s.charCodeAt(0);
   const negative = c === 45;
@@ -68,19 +73,33 @@ function shortDecimal(s: string): number {
     digits++;
     c = s.charCodeAt(++i);
   }
-  let k = 0;
+  let scale = 0;
   if (c === 46) {
     c = s.charCodeAt(++i);
     while (isDigit(c)) {
       m = m * 10 + c - 48;
-      digits++;
-      k++;
+      scale++;
       c = s.charCodeAt(++i);
     }
   }
-  if (i !== length || digits === 0 || digits > 15) return NaN;
-  const n = m / POWERS_OF_TEN[k]!;
-  return negative ? -n : n;
+  if (i !== length || digits + scale === 0 || digits + scale > 15) return false;
+  into.digits = m;
+  into.scale = scale;
+  into.negative = negative;
+  return true;
+}
+
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+const SHORT: ShortDecimal = { digits: 0, scale: 0, negative: false };
+
+/**
+ * Number(s) for short decimal text, else NaN: an exact integer over an exact power of ten, so one division rounds
+ * once, correctly, as Number(s) does.
+ */
+function shortDecimal(s: string): number {
+  if (!readShortDecimal(s, SHORT)) return NaN;
+  const n = SHORT.digits / POWERS_OF_TEN[SHORT.scale]!;
+  return SHORT.negative ? -n : n;
 }
 
 /** Number(s) of decimal text (coerce.ts's pattern), NaN for other text; short text without Number's general parse. */

@@ -4,6 +4,7 @@
  * (a year 0 date, 30 February, a zone beyond ±15:59): the same input means the same thing on either COPY.
  */
 import type { ColumnKind } from '../../transform/columns.ts';
+import { readShortDecimal, type ShortDecimal } from '../../transform/column-coercer.ts';
 
 /**
  * Writes big-endian values into a growing buffer of COPY data. Through a DataView: its setters compile to a
@@ -152,37 +153,14 @@ function shortNumeric(out: BinaryBuffer, v: number): boolean {
   return true;
 }
 
-/**
- * numeric of plain decimal text (`-12.3400`, `.5`, `7.`) with at most 15 digits, at most 12 after the point: its
- * digits as one exact integer `m` at scale `k`, without a pass per base-10000 group. False for any other text.
- */
+/** numeric of short decimal text (see readShortDecimal) with at most 12 digits after the point; false for other text. */
 function shortDecimalText(out: BinaryBuffer, text: string): boolean {
-  const length = text.length;
-  if (length > 17) return false;
-  let i = 0;
-  let c = text.charCodeAt(0);
-  const negative = c === 45;
-  if (negative || c === 43) c = text.charCodeAt(++i);
-  let m = 0;
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    m = m * 10 + (c - 48);
-    digits++;
-    c = text.charCodeAt(++i);
-  }
-  let k = 0;
-  if (c === 46) {
-    c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      k++;
-      c = text.charCodeAt(++i);
-    }
-  }
-  if (i !== length || digits + k === 0 || digits + k > 15 || k > 12) return false;
-  writeDigits(out, m, k, negative);
+  if (!readShortDecimal(text, SHORT) || SHORT.scale > 12) return false;
+  writeDigits(out, SHORT.digits, SHORT.scale, SHORT.negative);
   return true;
 }
+
+const SHORT: ShortDecimal = { digits: 0, scale: 0, negative: false };
 
 /** Scratch for one numeric's base-10000 digits, least significant last (a short numeric has at most 7). */
 const GROUPS = new Int32Array(8);
