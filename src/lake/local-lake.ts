@@ -16,28 +16,25 @@ export function localLake(root: string): Lake {
     async put(key, body) {
       const target = file(key);
       const temp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-      if (typeof body === 'string' || body instanceof Uint8Array) {
-        // Bytes in hand go in one write; the folder is made only when missing (the first object of a run).
-        try {
-          await fsp.writeFile(temp, body, { flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'ENOENT') throw error;
-            await fsp.mkdir(path.dirname(temp), { recursive: true });
-            await fsp.writeFile(temp, body, { flag: 'wx' });
-          });
-          await fsp.rename(temp, target);
-        } catch (error) {
-          await fsp.rm(temp, { force: true });
-          throw error;
-        }
-        return;
-      }
+      const inHand = typeof body === 'string' || body instanceof Uint8Array;
+      const folder = () => fsp.mkdir(path.dirname(temp), { recursive: true });
       try {
-        await fsp.mkdir(path.dirname(temp), { recursive: true });
-        await pipeline(body, fs.createWriteStream(temp, { flags: 'wx' }));
+        if (inHand) {
+          // Bytes in hand go in one write; the folder is made only when missing (the first object of a run).
+          const write = () => fsp.writeFile(temp, body, { flag: 'wx' });
+          await write().catch(async (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+            await folder();
+            await write();
+          });
+        } else {
+          await folder();
+          await pipeline(body, fs.createWriteStream(temp, { flags: 'wx' }));
+        }
         await fsp.rename(temp, target);
       } catch (error) {
         // A body never read (the folder could not be made) must still be closed, or its own error goes unhandled.
-        body.on('error', () => {}).destroy();
+        if (!inHand) body.on('error', () => {}).destroy();
         await fsp.rm(temp, { force: true });
         throw error;
       }

@@ -40,33 +40,24 @@ export async function land(lake: Lake, prefix: string, object: SourceObject): Pr
     bytes += chunk.length;
     return chunk;
   };
-  let ended = false;
+  let chunk: Buffer | undefined;
   try {
-    while (bytes <= WHOLE_BYTES) {
-      const chunk = await next();
-      if (!chunk) {
-        ended = true;
-        break;
-      }
-      head.push(chunk);
-    }
+    while (bytes <= WHOLE_BYTES && (chunk = await next())) head.push(chunk);
   } catch (error) {
     body.destroy();
     throw error;
   }
+  // The source ended within the limit: the whole object is in hand.
+  const whole = chunk === undefined;
   const key = prefix + object.name;
-  if (ended) {
-    await lake.put(key, head.length === 1 ? head[0]! : Buffer.concat(head));
-  } else {
-    await lake.put(key, Readable.from((async function* rest() {
-      yield* head;
-      for (let chunk = await next(); chunk; chunk = await next()) yield chunk;
-    })())).catch((error: unknown) => {
-      // A lake that failed, even before reading anything, leaves the source closed.
-      body.destroy();
-      throw error;
-    });
-  }
+  await lake.put(key, whole ? (head.length === 1 ? head[0]! : Buffer.concat(head)) : Readable.from((async function* rest() {
+    yield* head;
+    for (let more = await next(); more; more = await next()) yield more;
+  })())).catch((error: unknown) => {
+    // A lake that failed, even before reading anything, leaves the source closed.
+    body.destroy();
+    throw error;
+  });
   return { name: object.name, key, sha256: hash.digest('hex'), bytes, ...(object.meta ? { meta: object.meta } : {}) };
 }
 
