@@ -2,20 +2,32 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { generateStocks } from '../examples/stocks/generate.ts';
 import { freshDatabase, query, ROOT, sluice, sluiceProcess, tempDir } from './helpers.ts';
 
-/** The stocks example started on generated input, once its COPY is streaming (into the table, or the stage when it has checks). */
+/**
+ * The stocks example on generated input, held inside its load: every row is written into the load's transaction and
+ * the run waits, before COMMIT, to record its rejects (the sample has a malformed row) behind a lock this test holds
+ * on sluice.rejects. Held by a lock, not caught by polling, so that it cannot commit before it is stopped.
+ */
 async function stocksRunMidLoad() {
   const url = await freshDatabase();
   const input = tempDir();
   const env = { DATABASE_URL: url, SLUICE_LAKE: tempDir() };
-  const { rows } = generateStocks(input, { tickers: 40, days: 6000, unlisted: 0 });
+  const { rows } = generateStocks(input, { tickers: 10, days: 3000, unlisted: 0 });
   const args = ['run', 'stocks', '--project', path.join(ROOT, 'examples/stocks'), '--json', '--param', `input=${input}`];
+  sluice(['runs', '--json'], env); // creates sluice's tables
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  await holder.query('BEGIN; LOCK TABLE sluice.rejects IN SHARE MODE');
   const child = sluiceProcess(args, env);
   const deadline = Date.now() + 60_000;
-  while (!(await query(url, `SELECT 1 FROM pg_stat_activity WHERE (query LIKE 'COPY %historical_stocks_data%' OR query LIKE 'COPY pg_temp.sluice_stage%') AND state <> 'idle'`)).length) {
-    assert.ok(Date.now() < deadline, 'the load never started');
+  // The load's transaction, rows written (so it has a transaction id), waiting for the lock.
+  const waiting = () => query(url, `SELECT pid FROM pg_stat_activity
+    WHERE query LIKE 'INSERT INTO sluice.rejects%' AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL`);
+  while (!(await waiting()).length) {
+    assert.ok(Date.now() < deadline, 'the load never reached its rejects');
     assert.equal(child.exitCode, null, 'the run ended before it could be stopped');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -26,26 +38,38 @@ async function stocksRunMidLoad() {
     assert.equal(visible, 0, 'no row of the stopped load is visible');
     assert.deepEqual(await query(url, 'SELECT * FROM sluice.loaded_objects'), []);
   };
-  return { url, env, rows, args, child, assertNothingLoaded };
+  let released: Promise<void> | undefined;
+  const release = () => (released ??= holder.query('COMMIT').then(() => holder.end()));
+  /** Should an assertion fail, the run is not left waiting behind the lock. */
+  const cleanUp = async () => {
+    await release();
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  return { url, env, rows, args, child, assertNothingLoaded, release, waiting, cleanUp };
 }
 
 describe('a run killed during its load', () => {
   it('leaves no partial rows, and the next run loads everything exactly once', async () => {
-    const { url, env, rows, args, child, assertNothingLoaded } = await stocksRunMidLoad();
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
-    await assertNothingLoaded();
+    const { url, env, rows, args, child, assertNothingLoaded, release, cleanUp } = await stocksRunMidLoad();
+    try {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+      await assertNothingLoaded();
+      await release();
 
-    const rerun = sluice(args, env);
-    const json = JSON.parse(rerun.stdout);
-    assert.equal(json.status, 'succeeded', rerun.stderr);
-    const expected = rows - 1; // the malformed row is quarantined
-    assert.equal(json.counts.loaded, expected);
-    const [count] = await query<{ n: number; distinct: number }>(url,
-      'SELECT count(*)::int AS n, count(DISTINCT (company_name, stock_date))::int AS distinct FROM historical_stocks_data');
-    assert.deepEqual(count, { n: expected, distinct: expected });
-    const ledger = await query(url, 'SELECT run_key FROM sluice.ledger');
-    assert.equal(ledger.length, 1);
+      const rerun = sluice(args, env);
+      const json = JSON.parse(rerun.stdout);
+      assert.equal(json.status, 'succeeded', rerun.stderr);
+      const expected = rows - 1; // the malformed row is quarantined
+      assert.equal(json.counts.loaded, expected);
+      const [count] = await query<{ n: number; distinct: number }>(url,
+        'SELECT count(*)::int AS n, count(DISTINCT (company_name, stock_date))::int AS distinct FROM historical_stocks_data');
+      assert.deepEqual(count, { n: expected, distinct: expected });
+      const ledger = await query(url, 'SELECT run_key FROM sluice.ledger');
+      assert.equal(ledger.length, 1);
+    } finally {
+      await cleanUp();
+    }
   });
 
   it('after COMMIT but before the run is recorded as done: the next run loads nothing twice', async () => {
@@ -89,23 +113,35 @@ export default definePipeline({
 });
 
 describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
-  it('rolls back, is recorded failed saying so (not left running), exits 143, and is not retried; the next run loads it', async () => {
-    const { url, env, rows, args, child, assertNothingLoaded } = await stocksRunMidLoad();
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    assert.equal(code, 143, stderr);
-    const json = JSON.parse(stdout);
-    assert.equal(json.status, 'failed');
-    assert.match(json.error, /stopped by SIGTERM before it finished; nothing was committed/);
-    const runs = await query<{ status: string; attempt: number }>(url, `SELECT status, attempt FROM sluice.runs WHERE pipeline = 'stocks'`);
-    assert.deepEqual(runs, [{ status: 'failed', attempt: 1 }], 'one attempt, recorded failed: not left running, not retried');
-    await assertNothingLoaded();
+  it('cancels the statement it waits on, rolls back, is recorded failed saying so (not left running), exits 143, and is not retried; the next run loads it', async () => {
+    const { url, env, rows, args, child, assertNothingLoaded, release, waiting, cleanUp } = await stocksRunMidLoad();
+    try {
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+      child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      child.kill('SIGTERM');
+      // While the lock is still held, the load's statement is cancelled and its transaction ends. (Recording the
+      // failed run's rejects then waits for the lock too, outside any load.)
+      for (const deadline = Date.now() + 30_000; (await waiting()).length; await new Promise((resolve) => setTimeout(resolve, 20))) {
+        assert.ok(Date.now() < deadline, 'the stopped run still waits inside its load');
+      }
+      await assertNothingLoaded();
+      await release();
+      const code = await closed;
+      assert.equal(code, 143, stderr);
+      const json = JSON.parse(stdout);
+      assert.equal(json.status, 'failed');
+      assert.match(json.error, /stopped by SIGTERM before it finished; nothing was committed/);
+      const runs = await query<{ status: string; attempt: number }>(url, `SELECT status, attempt FROM sluice.runs WHERE pipeline = 'stocks'`);
+      assert.deepEqual(runs, [{ status: 'failed', attempt: 1 }], 'one attempt, recorded failed: not left running, not retried');
+      await assertNothingLoaded();
 
-    const rerun = sluice(args, env);
-    assert.equal(JSON.parse(rerun.stdout).counts.loaded, rows - 1, rerun.stderr); // the malformed row is quarantined
+      const rerun = sluice(args, env);
+      assert.equal(JSON.parse(rerun.stdout).counts.loaded, rows - 1, rerun.stderr); // the malformed row is quarantined
+    } finally {
+      await cleanUp();
+    }
   });
 });

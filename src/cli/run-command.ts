@@ -51,7 +51,7 @@ export async function runCommand(name: string, options: Options): Promise<void> 
 }
 
 /**
- * SIGTERM or Ctrl-C stops the run at its next step: it rolls back, is recorded failed ("stopped by SIGTERM ..."),
+ * SIGTERM or Ctrl-C stops the run at its next step (cancelling the statement its load runs): it rolls back, is recorded failed ("stopped by SIGTERM ..."),
  * alerts go out, and sluice exits 128 + the signal's number (0 if the run had committed already). A second signal
  * exits at once (the run's record is then closed by the next command that finds it).
  */

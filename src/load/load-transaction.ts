@@ -24,6 +24,11 @@ export interface LoadTransaction extends LedgerTransaction {
   commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, publication?: Publication): Promise<void>;
   /** Rolls back; safe to call twice or after a failure. */
   rollback(): Promise<void>;
+  /**
+   * Cancels the statement running on the transaction's connection (a COPY, a wait for a lock), from another
+   * connection; the statement then fails. Harmless when none runs: Postgres ignores a cancel between statements.
+   */
+  cancel(): Promise<void>;
 }
 
 /** BEGINs the load's transaction and claims its run key. */
@@ -42,9 +47,11 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
     }
   };
   let fresh: boolean;
+  let pid: number;
   try {
     // Dates read year-first and zone-less timestamps as UTC, whichever path parses them (sluice's or COPY's).
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'`);
+    pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     fresh = await claimRunKey(client, claim.pipeline, claim.runKey, claim.runId, claim.attempt);
   } catch (error) {
     await end('ROLLBACK').catch(() => {});
@@ -60,6 +67,9 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
       await end('COMMIT');
     },
     rollback: () => end('ROLLBACK').catch(() => {}),
+    async cancel() {
+      if (!ended) await claim.database.pool.query('SELECT pg_cancel_backend($1)', [pid]);
+    },
     drop() {
       if (ended) return;
       ended = true;

@@ -48,6 +48,15 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
   let load: Load | undefined;
   let outcome: LoadOutcome & { kind: 'committed' };
   let publication: Readonly<Record<string, string>> | undefined;
+  // Asked to stop while a statement runs (a COPY, a wait for a lock): the statement is cancelled, so the run stops
+  // now rather than once it ends. Never from COMMIT on: a cancel landing after it could hit the connection's next user.
+  let cancelling: Promise<void> | undefined;
+  const cancel = () => { cancelling = tx.cancel().catch(() => {}); };
+  const stopCancelling = async () => {
+    plan.signal?.removeEventListener('abort', cancel);
+    await cancelling;
+  };
+  plan.signal?.addEventListener('abort', cancel, { once: true });
   try {
     load = await plan.destination.open({ ...plan, transaction: tx });
     const fed = await plan.feed(load);
@@ -62,13 +71,17 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
     // The rejects are durable in the lake and in sluice.rejects before the data commits, and commit with it.
     const rejectsKey = await plan.quarantine.seal();
     await plan.quarantine.record(tx.client);
+    await stopCancelling();
     stopIfAsked(plan.signal);
     await tx.commit(plan.objects, { ...final, rejectedObjects: plan.quarantine.objects, changes: applied.changes.length }, applied.publication);
     outcome = { kind: 'committed', counts: final, fed, changes: applied.changes, rejectsKey };
     publication = applied.publication;
   } catch (error) {
+    await stopCancelling();
     await load?.abort().catch(() => {});
     await tx.rollback();
+    // A statement cancelled because the run was asked to stop fails the run as stopped.
+    stopIfAsked(plan.signal);
     throw error;
   }
   // Committed: from here a failure leaves the publication pending, and the next run of the pipeline finishes it.
