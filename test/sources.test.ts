@@ -71,6 +71,26 @@ describe('sources: files over HTTP, bucket prefixes, links, changed files', () =
     assert.deepEqual(keys.map((k) => k.split('/').slice(4).join('/')), ['2026/a.csv', '_manifest.json']);
   });
 
+  it('loads many objects into a bucket lake each once, with its own lines (read ahead of the parsing)', async () => {
+    const client = new S3Client({ region: 'us-east-1', endpoint: process.env.SLUICE_S3_ENDPOINT, forcePathStyle: true });
+    await client.send(new CreateBucketCommand({ Bucket: 'many' }));
+    const inputs = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`m${i}.csv`, `id,v\n${i * 10 + 1},a\n${i * 10 + 2},b\nx${i},c\n${i * 10 + 3},d\n`]));
+    h.files(inputs);
+    const p = definePipeline({
+      name: 'many', source: files('m*.csv', { dir: 'in' }), transform: (row) => ({ id: row.id, v: `${row.v}` }),
+      destination: postgres.table('many_t', { columns: { id: col.integer(), v: col.text() } }),
+    });
+    const { runPipeline } = await import('../src/pipeline/run-pipeline.ts');
+    const result = await runPipeline(p, { projectDir: h.dir, database: h.database, lake: openLake('s3://many', h.dir) });
+    assert.equal(result.status, 'succeeded', result.error ?? '');
+    assert.deepEqual([result.counts.loaded, result.counts.rejected], [27, 9]);
+    assert.deepEqual((await h.rows<{ id: number }>('SELECT id FROM many_t ORDER BY id')).map((r) => r.id),
+      Array.from({ length: 9 }, (_, i) => [i * 10 + 1, i * 10 + 2, i * 10 + 3]).flat());
+    // Each file's bad row is named with its own file and line.
+    assert.deepEqual(await h.rows('SELECT source, line FROM sluice.rejects WHERE run_id = $1 ORDER BY source', [result.runId]),
+      Array.from({ length: 9 }, (_, i) => ({ source: `m${i}.csv`, line: 4 })));
+  });
+
   it('never follows a link out of the source folder', async () => {
     const outside = tempDir();
     fs.writeFileSync(path.join(outside, 'secret.csv'), 'id\n42\n');

@@ -17,6 +17,11 @@ export interface LakeObject {
 export interface Lake {
   /** Where it is, for people: a folder path or `s3://bucket/prefix`. */
   readonly location: string;
+  /**
+   * How many small objects a load reads ahead of the one it parses: worth it where each read waits (a bucket's GET
+   * waits on the network), not for a folder. Undefined: none.
+   */
+  readonly readAhead?: number;
   put(key: string, body: Readable | string | Uint8Array): Promise<void>;
   get(key: string): Promise<Readable>;
   /** Objects whose key starts with `prefix`, in key order. */

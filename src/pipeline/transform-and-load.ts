@@ -1,4 +1,5 @@
 /** The transform stage feeding a load, streamed: each landed object is parsed, transformed and COPYed batch by batch. */
+import type { Readable } from 'node:stream';
 import type { Source } from '../extract/source.ts';
 import type { Lake } from '../lake/lake.ts';
 import type { LandedObject } from '../lake/raw-zone.ts';
@@ -10,6 +11,7 @@ import { transformBatch } from '../transform/transform-batch.ts';
 import type { Logger } from 'pino';
 import type { Pipeline } from './define-pipeline.ts';
 import { checkRejectLimit } from './validate-load.ts';
+import { readAhead } from './read-ahead.ts';
 import { stopIfAsked } from './stop-signal.ts';
 
 /** Where a run is, for progress displays. */
@@ -48,7 +50,9 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
   let rejected = 0;
   let filtered = 0;
   let copiedObjects = 0;
-  for (const [done, object] of (pipeline.destination.landOnly ? [] : feed.objects).entries()) {
+  const objects = pipeline.destination.landOnly ? [] : feed.objects;
+  const ahead = readAhead(feed.lake, objects, feed.lake.readAhead ?? 0);
+  for (const [done, object] of objects.entries()) {
     stopIfAsked(feed.signal);
     const unreadable = object.bytes > 0 ? await feed.source.check?.(object.name, () => feed.lake.get(object.key)) : undefined;
     if (unreadable) {
@@ -57,7 +61,7 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
       feed.log.warn({ object: object.name, reason: unreadable }, 'quarantined');
       continue;
     }
-    const copied = pipeline.transform ? undefined : await copyAsCsv(feed, load, object, refused, policy, headers);
+    const copied = pipeline.transform ? undefined : await copyAsCsv(feed, load, object, () => ahead.open(done), refused, policy, headers);
     if (copied !== undefined) {
       feed.log.info({ object: object.name, rows: copied, via: 'COPY' }, 'loaded');
       copiedObjects++;
@@ -69,7 +73,7 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
     }
     let read = 0;
     let checked = Boolean(pipeline.transform);
-    for await (const batch of feed.source.parse(await feed.lake.get(object.key), object.name)) {
+    for await (const batch of feed.source.parse(await ahead.open(done), object.name)) {
       stopIfAsked(feed.signal);
       if (!checked && batch.fields) {
         checked = true;
@@ -108,11 +112,11 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
  * rows loaded, or undefined when the object must go row by row: not plain CSV, a header field with no column,
  * or text Postgres refused (nothing of it is kept, and the row-by-row path then quarantines each bad row).
  */
-async function copyAsCsv(feed: Feed, load: Load, object: LandedObject, refused: string[],
+async function copyAsCsv(feed: Feed, load: Load, object: LandedObject, open: () => Promise<Readable>, refused: string[],
   policy: (file: string, fields: readonly string[]) => HeaderDecision, headers: ReturnType<typeof headerReport>): Promise<number | undefined> {
   const layout = feed.source.csvLayout?.(object.name);
   if (!layout || !load.copyCsv || object.bytes === 0) return undefined;
-  const split = await splitHeader(await feed.lake.get(object.key), layout);
+  const split = await splitHeader(await open(), layout);
   if (!split) return undefined;
   // Names given in the layout are the user's, not a header: only a header line goes through the policy.
   const decision = layout.names ? undefined : policy(object.name, split.names);
