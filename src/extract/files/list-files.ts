@@ -65,7 +65,7 @@ async function openAsListed(name: string, real: string, listed: fs.Stats, root: 
     await handle.close();
     throw error;
   }
-  if (listed.size >= SMALL_FILE) return handle.createReadStream({ highWaterMark: SMALL_FILE });
+  if (listed.size >= SMALL_FILE) return handle.createReadStream({ highWaterMark: CHUNK });
   // A small file is read at once (one read instead of a stream's two and its machinery): landing is mostly of
   // many small files. One byte more than listed shows a file that grew meanwhile.
   const buffer = Buffer.allocUnsafe(listed.size + 1);
@@ -79,8 +79,10 @@ async function openAsListed(name: string, real: string, listed: fs.Stats, root: 
   return Readable.from([buffer.subarray(0, read)]);
 }
 
-/** Files below this size are read in one call; larger ones stream in chunks of this size. */
+/** Files below this size are read in one call; larger ones stream. */
 const SMALL_FILE = 256 * 1024;
+/** A larger file's chunks, on their way to the raw zone: landing a 286 MB file took 0.36-0.52 s in 256 KB chunks, 0.28-0.38 s in 1 MB ones. */
+const CHUNK = 1024 * 1024;
 
 function swapped(name: string, how: string): TerminalError {
   return new TerminalError(`files(): ${name} was replaced after it was listed (${how}); sluice reads only the file it checked`);
