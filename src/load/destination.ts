@@ -38,6 +38,8 @@ export interface LoadContext {
   readonly checks?: boolean;
   /** Every row of the load arrives through `write` (a transform's rows: no raw CSV COPY, no combine's SQL). */
   readonly rowsOnly?: boolean;
+  /** Aborted when the run is asked to stop: statements on connections of the destination's own are to be cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 /** The transaction the ledger row commits in, as destinations see it. */

@@ -24,11 +24,8 @@ export interface LoadTransaction extends LedgerTransaction {
   commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, publication?: Publication): Promise<void>;
   /** Rolls back; safe to call twice or after a failure. */
   rollback(): Promise<void>;
-  /**
-   * Cancels the statement running on the transaction's connection (a COPY, a wait for a lock), from another
-   * connection; the statement then fails. Harmless when none runs: Postgres ignores a cancel between statements.
-   */
-  cancel(): Promise<void>;
+  /** The backend process of the transaction's connection, for cancelling its statements from another. */
+  readonly pid: number;
 }
 
 /** BEGINs the load's transaction and claims its run key. */
@@ -60,6 +57,7 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
   return {
     client,
     fresh,
+    pid,
     async commit(objects, counts, publication) {
       // Fencing: a newer attempt owns this run key; this one must not commit (it was presumed dead).
       await checkFence(client, claim.pipeline, claim.runKey, claim.attempt);
@@ -67,9 +65,6 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
       await end('COMMIT');
     },
     rollback: () => end('ROLLBACK').catch(() => {}),
-    async cancel() {
-      if (!ended) await claim.database.pool.query('SELECT pg_cancel_backend($1)', [pid]);
-    },
     drop() {
       if (ended) return;
       ended = true;

@@ -11,6 +11,7 @@ import { checkAccounting, type Counts } from '../runs/counts.ts';
 import type { Quarantine } from '../transform/quarantine.ts';
 import type { Validation } from './validate-load.ts';
 import { stopIfAsked } from './stop-signal.ts';
+import { cancelOnAbort } from '../database/cancel-on-abort.ts';
 
 /** One load to commit. */
 export interface LoadPlan extends LoadClaim {
@@ -48,15 +49,10 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
   let load: Load | undefined;
   let outcome: LoadOutcome & { kind: 'committed' };
   let publication: Readonly<Record<string, string>> | undefined;
-  // Asked to stop while a statement runs (a COPY, a wait for a lock): the statement is cancelled, so the run stops
-  // now rather than once it ends. Never from COMMIT on: a cancel landing after it could hit the connection's next user.
-  let cancelling: Promise<void> | undefined;
-  const cancel = () => { cancelling = tx.cancel().catch(() => {}); };
-  const stopCancelling = async () => {
-    plan.signal?.removeEventListener('abort', cancel);
-    await cancelling;
-  };
-  plan.signal?.addEventListener('abort', cancel, { once: true });
+  // Asked to stop, the load's statements are cancelled (a COPY, a wait for a lock) until it ends, so the run stops
+  // now rather than once they end. Never from COMMIT on: a cancel landing after it could hit the connection's next user.
+  const stopCancelling = cancelOnAbort(plan.signal, plan.database.pool, tx.pid);
+  let committing = false;
   try {
     load = await plan.destination.open({ ...plan, transaction: tx });
     const fed = await plan.feed(load);
@@ -73,6 +69,7 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
     await plan.quarantine.record(tx.client);
     await stopCancelling();
     stopIfAsked(plan.signal);
+    committing = true;
     await tx.commit(plan.objects, { ...final, rejectedObjects: plan.quarantine.objects, changes: applied.changes.length }, applied.publication);
     outcome = { kind: 'committed', counts: final, fed, changes: applied.changes, rejectsKey };
     publication = applied.publication;
@@ -80,8 +77,9 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
     await stopCancelling();
     await load?.abort().catch(() => {});
     await tx.rollback();
-    // A statement cancelled because the run was asked to stop fails the run as stopped.
-    stopIfAsked(plan.signal);
+    // Stopped before COMMIT, the run failed as stopped (saying what else failed meanwhile). A COMMIT that failed
+    // after a late stop may have gone through: its own error stands.
+    if (!committing) stopIfAsked(plan.signal, error);
     throw error;
   }
   // Committed: from here a failure leaves the publication pending, and the next run of the pipeline finishes it.

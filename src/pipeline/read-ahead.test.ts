@@ -49,8 +49,29 @@ describe('readAhead', () => {
     for (const [index, key] of ['c', 'd', 'e', 'f'].entries()) assert.equal(await read(ahead, index + 2), bodies[key as keyof typeof bodies]);
     // f (300 KB) is never held ahead: it is opened as a stream when its turn comes.
     assert.deepEqual(gets, ['a', 'b', 'd', 'c', 'e', 'f']);
-    // Asked again, an object is read again.
+    // Asked again once the load moved past it, an object is read again.
     assert.equal(await read(ahead, 1), bodies.b);
+    assert.deepEqual(gets, ['a', 'b', 'd', 'c', 'e', 'f', 'b']);
+  });
+
+  it('gives the object being loaded as often as asked (a gzip check, then the parse) from one read', async () => {
+    const { lake, gets } = slowLake(bodies);
+    const ahead = readAhead(lake, landed(bodies), 2);
+    assert.equal(await read(ahead, 0), bodies.a);
+    assert.equal(await read(ahead, 0), bodies.a);
+    assert.equal(await read(ahead, 1), bodies.b);
+    assert.equal(await read(ahead, 1), bodies.b);
+    assert.deepEqual(gets, ['a', 'b', 'd']);
+  });
+
+  it('drops what it read for an object the load skipped once it asks for a later one', async () => {
+    const { lake, gets } = slowLake(bodies);
+    const ahead = readAhead(lake, landed(bodies), 2);
+    assert.equal(await read(ahead, 0), bodies.a);
+    // b, read ahead, is skipped (say, quarantined whole): asking for d drops it, so b is read anew if asked for.
+    assert.equal(await read(ahead, 3), bodies.d);
+    assert.equal(await read(ahead, 1), bodies.b);
+    assert.deepEqual(gets, ['a', 'b', 'd', 'e', 'b']);
   });
 
   it('keeps at most `depth` reads ahead of the object being read', async () => {

@@ -14,27 +14,29 @@ async function chunksOf(lake: Lake, key: string): Promise<Buffer[]> {
 }
 
 /**
- * Reads objects `depth` ahead of the one asked for, small ones only, so at most depth x 256 KB is held. `open(i)`
- * gives object i's body: the one read ahead, or a stream opened now (the second time for the same object, always).
+ * Reads small objects up to `depth` ahead of the one asked for. `open(i)` gives object i's body: from what was read
+ * (again, as often as asked: a gzip check, then the parse), or a stream opened now. Asking for object i drops what
+ * was read for the ones before it (skipped or done), so at most depth + 1 small objects (1.25 MB at 4) are held.
  */
 export function readAhead(lake: Lake, objects: readonly LandedObject[], depth: number): { open(index: number): Promise<Readable> } {
-  const ahead = new Map<number, Promise<Buffer[]>>();
+  const read = new Map<number, Promise<Buffer[]>>();
   let next = 0;
   return {
     async open(index) {
-      const read = ahead.get(index);
-      ahead.delete(index);
-      // This object first, then the reads ahead.
-      const opened = read ? undefined : lake.get(objects[index]!.key);
+      for (const earlier of read.keys()) if (earlier < index) read.delete(earlier);
+      const small = (i: number) => objects[i]!.bytes > 0 && objects[i]!.bytes <= SMALL_BYTES;
+      // This object first, then the ones ahead.
+      if (!read.has(index) && depth > 0 && small(index)) read.set(index, chunksOf(lake, objects[index]!.key));
+      const body = read.get(index);
+      const opened = body ? undefined : lake.get(objects[index]!.key);
       for (next = Math.max(next, index + 1); next <= index + depth && next < objects.length; next++) {
-        const object = objects[next]!;
-        if (object.bytes === 0 || object.bytes > SMALL_BYTES) continue;
-        const later = chunksOf(lake, object.key);
+        if (!small(next)) continue;
+        const later = chunksOf(lake, objects[next]!.key);
         // Not awaited if the load stops first: its failure must not go unhandled. Awaited, it still throws.
         later.catch(() => {});
-        ahead.set(next, later);
+        read.set(next, later);
       }
-      return opened ?? Readable.from(await read!, { objectMode: false });
+      return opened ?? Readable.from(await body!, { objectMode: false });
     },
   };
 }

@@ -54,7 +54,7 @@ export async function transformAndLoad(feed: Feed, load: Load): Promise<Fed> {
   const ahead = readAhead(feed.lake, objects, feed.lake.readAhead ?? 0);
   for (const [done, object] of objects.entries()) {
     stopIfAsked(feed.signal);
-    const unreadable = object.bytes > 0 ? await feed.source.check?.(object.name, () => feed.lake.get(object.key)) : undefined;
+    const unreadable = object.bytes > 0 ? await feed.source.check?.(object.name, () => ahead.open(done)) : undefined;
     if (unreadable) {
       // Quarantined whole, named; the other objects load under the reject policy.
       await quarantine.add([{ source: object.name, line: 0, reason: unreadable, wholeObject: true }]);

@@ -7,6 +7,7 @@ import { parseOptions } from '../../config/parse-options.ts';
 import { CsvRefused, type Applied, type CsvCopy, type Destination, type Load, type LoadContext, type RowBatch, type Staged, type StagedRows } from '../destination.ts';
 import { lakePublication, publishStaged, stagedKey } from '../lake-publication.ts';
 import type pg from 'pg';
+import { cancelOnAbort, isCancelled } from '../../database/cancel-on-abort.ts';
 import { connectAs } from '../../database/database.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
 import { copyFormat } from './copy-format.ts';
@@ -123,6 +124,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         return copied.rowCount;
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT sluice_object');
+        // Cancelled (the run was asked to stop), the file was not refused: the load ends here.
+        if (isCancelled(error)) throw error;
         throw new CsvRefused((error as Error).message);
       }
     },
@@ -214,16 +217,22 @@ async function sideStage(ctx: LoadContext, columns: Columns, existing: string | 
   // The ledger's connection waits, idle in its transaction, while the checks run here.
   await ledger.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
   const client = await connectAs(ctx.database.url, 'sluice-checks');
+  // A run asked to stop cancels this connection's statements too (its COPY, the checks' queries).
+  let stopCancelling = async () => {};
   try {
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '60s'`);
+    const { rows: [me] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    stopCancelling = cancelOnAbort(ctx.signal, ctx.database.pool, me!.pid);
     if (existing) await client.query(`LOCK TABLE ${existing} IN ACCESS SHARE MODE`);
     await client.query(createStage('temp', TEMP_STAGE, columns));
   } catch (error) {
+    await stopCancelling();
     await client.end().catch(() => {});
     throw error;
   }
   let ended: Promise<void> | undefined;
-  const end = () => (ended ??= client.end().catch(() => {}));
+  // No cancel may outlive the connection: its process id could be another connection's next.
+  const end = () => (ended ??= stopCancelling().then(() => client.end()).catch(() => {}));
   return {
     client,
     /** The stage's COPY, opened on first use. The stage has exactly the declared types: always binary. */
