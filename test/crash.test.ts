@@ -113,6 +113,48 @@ export default definePipeline({
 });
 
 describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
+  it('cancels a check\'s query on the checks\' own connection, and says it was stopped', { timeout: 30_000 }, async () => {
+    const url = await freshDatabase();
+    const project = tempDir();
+    fs.mkdirSync(path.join(project, 'in'));
+    fs.mkdirSync(path.join(project, 'pipelines'));
+    fs.writeFileSync(path.join(project, 'in/a.csv'), 'id,v\n1,x\n2,y\n');
+    // An append with a transform and a check: the check runs on a connection beside the load's, and waits here.
+    fs.writeFileSync(path.join(project, 'pipelines/p.ts'), `import { col, definePipeline, files, postgres } from 'sluice';
+export default definePipeline({
+  name: 'checked', source: files('*.csv', { dir: 'in' }), transform: (row) => ({ id: Number(row.id), v: row.v }),
+  destination: postgres.table('checked_t', { columns: { id: col.integer(), v: col.text() } }),
+  checks: [{ kind: 'sql', name: 'behind a lock', query: 'SELECT * FROM {{staged}} AS s WHERE EXISTS (SELECT FROM guard)' }],
+});
+`);
+    await query(url, 'CREATE TABLE guard (id int)');
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN; LOCK TABLE guard IN ACCESS EXCLUSIVE MODE');
+    const env = { DATABASE_URL: url, SLUICE_LAKE: path.join(project, 'lake') };
+    const child = sluiceProcess(['run', 'checked', '--project', project, '--json'], env);
+    try {
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      for (const deadline = Date.now() + 60_000; !(await query(url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%FROM guard%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).length;) {
+        assert.ok(Date.now() < deadline && child.exitCode === null, 'the check never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill('SIGTERM');
+      // Exits while the lock is still held: the check's query was cancelled, not waited for.
+      assert.equal(await closed, 143);
+      const json = JSON.parse(stdout);
+      assert.equal(json.error, 'stopped by SIGTERM before it finished; nothing was committed');
+      assert.deepEqual(await query(url, `SELECT status FROM sluice.runs`), [{ status: 'failed' }]);
+      assert.deepEqual(await query(url, `SELECT to_regclass('public.checked_t') IS NULL AS gone`), [{ gone: true }]);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('cancels the statement it waits on, rolls back, is recorded failed saying so (not left running), exits 143, and is not retried; the next run loads it', async () => {
     const { url, env, rows, args, child, assertNothingLoaded, release, waiting, cleanUp } = await stocksRunMidLoad();
     try {
@@ -133,7 +175,7 @@ describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
       assert.equal(code, 143, stderr);
       const json = JSON.parse(stdout);
       assert.equal(json.status, 'failed');
-      assert.match(json.error, /stopped by SIGTERM before it finished; nothing was committed/);
+      assert.equal(json.error, 'stopped by SIGTERM before it finished; nothing was committed');
       const runs = await query<{ status: string; attempt: number }>(url, `SELECT status, attempt FROM sluice.runs WHERE pipeline = 'stocks'`);
       assert.deepEqual(runs, [{ status: 'failed', attempt: 1 }], 'one attempt, recorded failed: not left running, not retried');
       await assertNothingLoaded();

@@ -77,8 +77,8 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
     await stopCancelling();
     await load?.abort().catch(() => {});
     await tx.rollback();
-    // Stopped before COMMIT, the run failed as stopped (saying what else failed meanwhile). A COMMIT that failed
-    // after a late stop may have gone through: its own error stands.
+    // Stopped before COMMIT, the run failed as stopped (whatever the cancel made fail). A COMMIT that failed after
+    // a late stop may have gone through: its own error stands.
     if (!committing) stopIfAsked(plan.signal, error);
     throw error;
   }

@@ -124,8 +124,8 @@ async function openLoad(ctx: LoadContext, name: string, config: PostgresTableCon
         return copied.rowCount;
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT sluice_object');
-        // Cancelled (the run was asked to stop), the file was not refused: the load ends here.
-        if (isCancelled(error)) throw error;
+        // Cancelled because the run was asked to stop, the file was not refused: the load ends here.
+        if (isCancelled(error) && ctx.signal?.aborted) throw error;
         throw new CsvRefused((error as Error).message);
       }
     },
