@@ -112,7 +112,37 @@ export default definePipeline({
   });
 });
 
-describe('a run stopped with SIGTERM or Ctrl-C during its load', () => {
+describe('a run stopped with SIGTERM or Ctrl-C', () => {
+  it('stops a run queued behind another run of its pipeline at once: nothing ran', { timeout: 30_000 }, async () => {
+    const url = await freshDatabase();
+    const project = tempDir();
+    fs.mkdirSync(path.join(project, 'pipelines'));
+    fs.writeFileSync(path.join(project, 'pipelines/p.ts'), `import { col, definePipeline, files, postgres } from 'sluice';
+export default definePipeline({ name: 'queued', source: files('*.csv', { dir: 'in' }), destination: postgres.table('queued_t', { columns: { id: col.integer() } }) });
+`);
+    // Another run of the pipeline, as far as sluice can tell: its lock is held.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query(`SELECT pg_advisory_lock(hashtext('sluice.pipeline'), hashtext('queued'))`);
+    const child = sluiceProcess(['run', 'queued', '--project', project, '--json'], { DATABASE_URL: url, SLUICE_LAKE: path.join(project, 'lake') });
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      for (const deadline = Date.now() + 20_000; !(await query(url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_advisory_lock%' AND wait_event_type = 'Lock'`)).length;) {
+        assert.ok(Date.now() < deadline && child.exitCode === null, 'the run never queued');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      child.kill('SIGTERM');
+      assert.equal(await closed, 143, stderr);
+      assert.match(stderr, /stopped by SIGTERM while it waited for another run of queued to end; nothing was run/);
+      assert.deepEqual(await query(url, `SELECT count(*)::int AS n FROM sluice.runs`), [{ n: 0 }]);
+    } finally {
+      await holder.end();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('cancels a check\'s query on the checks\' own connection, and says it was stopped', { timeout: 30_000 }, async () => {
     const url = await freshDatabase();
     const project = tempDir();

@@ -30,7 +30,7 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
 export async function runCommand(name: string, options: Options): Promise<void> {
   const params = parseParams(options.param);
   const stop = stopOnSignals();
-  const result = await withContext(options.project, async (ctx) => {
+  const ran = withContext(options.project, async (ctx) => {
     const pipeline = await loadPipeline(ctx.project, name);
     const progress = progressReporter(name);
     try {
@@ -40,6 +40,14 @@ export async function runCommand(name: string, options: Options): Promise<void> 
       progress.stop();
     }
   }).finally(stop.release);
+  // Stopped before the run began (queued behind another run of the pipeline): nothing ran, and the exit code says why.
+  const result = await ran.catch((error: unknown) => {
+    if (!stop.signal.aborted) throw error;
+    process.stderr.write(`sluice: ${(error as Error).message}\n`);
+    process.exitCode = 128 + (os.constants.signals[stop.signal.reason as NodeJS.Signals] ?? 0);
+    return null;
+  });
+  if (result === null) return;
   if (!result) {
     process.stderr.write(`${name}: another run of this pipeline is in progress (concurrency: skip); nothing was run\n`);
     process.exitCode = 1;

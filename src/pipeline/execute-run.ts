@@ -20,5 +20,5 @@ export async function executeRun(pipeline: Pipeline, env: RunEnvironment & { rea
     const result = await runWithRetry(pipeline, env, options);
     const alerts = await sendAlerts(env.database.pool, pipeline.alerts, result, env.alerts);
     return { ...result, alerts };
-  });
+  }, options.signal);
 }

@@ -1,14 +1,17 @@
 /** Never two runs of one pipeline at once, whoever starts them (a worker, `sluice run`, the dashboard). */
 import type pg from 'pg';
+import { cancelOnAbort, isCancelled } from '../database/cancel-on-abort.ts';
 import { connectAs, type Database } from '../database/database.ts';
+import { TerminalError } from '../extract/errors.ts';
 
 /**
  * Runs `work` holding the pipeline's lock (a Postgres advisory lock, released if the process dies). With `queue`
- * it waits for a running run to end; with `skip` it returns undefined at once when one is running.
+ * it waits for a running run to end (unless `signal` aborts first); with `skip` it returns undefined at once when one is running.
  * The lock has its own connection, not one of the pool's: a run holding a pool connection for its whole length
  * while its own queries wait for the pool would deadlock once every pool connection is held that way.
  */
-export async function withPipelineLock<T>(database: Database, pipeline: string, concurrency: 'queue' | 'skip', work: () => Promise<T>): Promise<T | undefined> {
+export async function withPipelineLock<T>(database: Database, pipeline: string, concurrency: 'queue' | 'skip', work: () => Promise<T>,
+  signal?: AbortSignal): Promise<T | undefined> {
   const client = await connectAs(database.url, 'sluice-lock');
   try {
     const take = async () => (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('sluice.pipeline'), hashtext($1)) AS ok`, [pipeline])).rows[0]?.ok;
@@ -16,7 +19,19 @@ export async function withPipelineLock<T>(database: Database, pipeline: string, 
     const got = (await take()) || ((await endReaders(client, pipeline)) && (await take()));
     if (!got) {
       if (concurrency === 'skip') return undefined;
-      await client.query(`SELECT pg_advisory_lock(hashtext('sluice.pipeline'), hashtext($1))`, [pipeline]);
+      // Asked to stop while queued, the wait is cancelled: nothing of the run has started.
+      const { rows: [me] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const stopCancelling = cancelOnAbort(signal, database.pool, me!.pid);
+      try {
+        await client.query(`SELECT pg_advisory_lock(hashtext('sluice.pipeline'), hashtext($1))`, [pipeline]);
+      } catch (error) {
+        if (signal?.aborted && isCancelled(error)) {
+          throw new TerminalError(`stopped by ${String(signal.reason)} while it waited for another run of ${pipeline} to end; nothing was run`);
+        }
+        throw error;
+      } finally {
+        await stopCancelling();
+      }
     }
     try {
       return await work();
