@@ -10,12 +10,15 @@ export function isCancelled(error: unknown): boolean {
 }
 
 /**
- * Once `signal` aborts (at once, if it has), cancels whatever backend `pid` runs, from a connection of `pool`, every
- * 100 ms. The returned function stops that and resolves once no cancel is in flight: call it before the
- * connection commits or goes back to its pool, or a late cancel could hit its next statement or next user.
+ * Once `signal` aborts (at once, if it has), cancels whatever `client`'s backend runs, from a connection of `pool`,
+ * every 100 ms. Resolves (without a signal, at once and without a query) to a function that stops that and resolves
+ * once no cancel is in flight: call it before the client commits or goes back to its pool, or a late cancel could
+ * hit its next statement or next user.
  */
-export function cancelOnAbort(signal: AbortSignal | undefined, pool: pg.Pool, pid: number): () => Promise<void> {
+export async function cancelOnAbort(signal: AbortSignal | undefined, pool: pg.Pool, client: pg.ClientBase): Promise<() => Promise<void>> {
   if (!signal) return async () => {};
+  const { rows: [backend] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const pid = backend!.pid;
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

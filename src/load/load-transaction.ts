@@ -24,8 +24,6 @@ export interface LoadTransaction extends LedgerTransaction {
   commit(objects: readonly LoadedObject[], counts: Readonly<Record<string, number>>, publication?: Publication): Promise<void>;
   /** Rolls back; safe to call twice or after a failure. */
   rollback(): Promise<void>;
-  /** The backend process of the transaction's connection, for cancelling its statements from another. */
-  readonly pid: number;
 }
 
 /** BEGINs the load's transaction and claims its run key. */
@@ -44,11 +42,9 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
     }
   };
   let fresh: boolean;
-  let pid: number;
   try {
     // Dates read year-first and zone-less timestamps as UTC, whichever path parses them (sluice's or COPY's).
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'`);
-    pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     fresh = await claimRunKey(client, claim.pipeline, claim.runKey, claim.runId, claim.attempt);
   } catch (error) {
     await end('ROLLBACK').catch(() => {});
@@ -57,7 +53,6 @@ export async function beginLoad(claim: LoadClaim): Promise<LoadTransaction> {
   return {
     client,
     fresh,
-    pid,
     async commit(objects, counts, publication) {
       // Fencing: a newer attempt owns this run key; this one must not commit (it was presumed dead).
       await checkFence(client, claim.pipeline, claim.runKey, claim.attempt);

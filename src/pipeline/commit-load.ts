@@ -51,9 +51,10 @@ export async function commitLoad(plan: LoadPlan): Promise<LoadOutcome> {
   let publication: Readonly<Record<string, string>> | undefined;
   // Asked to stop, the load's statements are cancelled (a COPY, a wait for a lock) until it ends, so the run stops
   // now rather than once they end. Never from COMMIT on: a cancel landing after it could hit the connection's next user.
-  const stopCancelling = cancelOnAbort(plan.signal, plan.database.pool, tx.pid);
+  let stopCancelling = async () => {};
   let committing = false;
   try {
+    stopCancelling = await cancelOnAbort(plan.signal, plan.database.pool, tx.client);
     load = await plan.destination.open({ ...plan, transaction: tx });
     const fed = await plan.feed(load);
     const staged = await load.stage();

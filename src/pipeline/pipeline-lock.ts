@@ -20,8 +20,7 @@ export async function withPipelineLock<T>(database: Database, pipeline: string, 
     if (!got) {
       if (concurrency === 'skip') return undefined;
       // Asked to stop while queued, the wait is cancelled: nothing of the run has started.
-      const { rows: [me] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      const stopCancelling = cancelOnAbort(signal, database.pool, me!.pid);
+      const stopCancelling = await cancelOnAbort(signal, database.pool, client);
       try {
         await client.query(`SELECT pg_advisory_lock(hashtext('sluice.pipeline'), hashtext($1))`, [pipeline]);
       } catch (error) {

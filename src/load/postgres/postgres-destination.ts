@@ -221,8 +221,7 @@ async function sideStage(ctx: LoadContext, columns: Columns, existing: string | 
   let stopCancelling = async () => {};
   try {
     await client.query(`BEGIN; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '60s'`);
-    const { rows: [me] } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    stopCancelling = cancelOnAbort(ctx.signal, ctx.database.pool, me!.pid);
+    stopCancelling = await cancelOnAbort(ctx.signal, ctx.database.pool, client);
     if (existing) await client.query(`LOCK TABLE ${existing} IN ACCESS SHARE MODE`);
     await client.query(createStage('temp', TEMP_STAGE, columns));
   } catch (error) {
