@@ -18,8 +18,11 @@ export function rawPrefix(pipeline: string, runId: string, startedAt: Date): str
   return `raw/${pipeline}/dt=${startedAt.toISOString().slice(0, 10)}/${runId}/`;
 }
 
-/** An object up to this size is landed from memory in one write; a larger one streams through. */
-const WHOLE_BYTES = 256 * 1024;
+/**
+ * A small object: read in one call by a files() source, landed from memory in one write, read ahead by a load
+ * from a bucket. A larger one streams through, never held whole.
+ */
+export const SMALL_OBJECT_BYTES = 256 * 1024;
 
 /**
  * Copies one source object into the raw zone, hashing it on the way. A small object is read whole and written
@@ -42,7 +45,7 @@ export async function land(lake: Lake, prefix: string, object: SourceObject): Pr
   };
   let chunk: Buffer | undefined;
   try {
-    while (bytes <= WHOLE_BYTES && (chunk = await next())) head.push(chunk);
+    while (bytes <= SMALL_OBJECT_BYTES && (chunk = await next())) head.push(chunk);
   } catch (error) {
     body.destroy();
     throw error;

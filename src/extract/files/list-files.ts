@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { openLake } from '../../lake/open-lake.ts';
+import { SMALL_OBJECT_BYTES } from '../../lake/raw-zone.ts';
 import { RetryableError, TerminalError } from '../errors.ts';
 
 /** A matched file. */
@@ -65,7 +66,7 @@ async function openAsListed(name: string, real: string, listed: fs.Stats, root: 
     await handle.close();
     throw error;
   }
-  if (listed.size >= SMALL_FILE) return handle.createReadStream({ highWaterMark: CHUNK });
+  if (listed.size >= SMALL_OBJECT_BYTES) return handle.createReadStream({ highWaterMark: CHUNK });
   // A small file is read at once (one read instead of a stream's two and its machinery): landing is mostly of
   // many small files. One byte more than listed shows a file that grew meanwhile.
   const buffer = Buffer.allocUnsafe(listed.size + 1);
@@ -79,8 +80,6 @@ async function openAsListed(name: string, real: string, listed: fs.Stats, root: 
   return Readable.from([buffer.subarray(0, read)]);
 }
 
-/** Files below this size are read in one call; larger ones stream. */
-const SMALL_FILE = 256 * 1024;
 /** A larger file's chunks, on their way to the raw zone: landing a 286 MB file took 0.36-0.52 s in 256 KB chunks, 0.28-0.38 s in 1 MB ones. */
 const CHUNK = 1024 * 1024;
 

@@ -16,12 +16,10 @@ const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d
 function positions(out: BinaryBuffer, source: number, line: number): void {
   // A DataView wraps what does not fit; a position past int4 must fail, not point at another line.
   if (line > 0x7fffffff || source > 0x7fffffff) throw new RangeError(`a row position past the int4 range (object ${source}, line ${line})`);
-  const view = out.view;
-  view.setInt32(out.pos, 4);
-  view.setInt32(out.pos + 4, source);
-  view.setInt32(out.pos + 8, 4);
-  view.setInt32(out.pos + 12, line);
-  out.pos += 16;
+  const at = out.field(4);
+  out.view.setInt32(at, source);
+  const next = out.field(4);
+  out.view.setInt32(next, line);
 }
 
 /** One COPY ... FROM STDIN (FORMAT binary) in progress; the same interface as the text `CopyWriter`. */
@@ -66,14 +64,13 @@ export class BinaryCopyWriter {
       }
       if (beside) {
         const copy = beside.#out;
-        copy.ensure(out.pos - start + 16);
+        copy.ensure(out.pos - start);
         copy.view.setInt16(copy.pos, width + 2);
         copy.pos += 2;
         copy.pos += out.buf.copy(copy.buf, copy.pos, start + 2, out.pos);
         positions(copy, at!.source, at!.lines[r]!);
         if (copy.pos >= FLUSH_AT) await beside.#flush();
       } else if (at) {
-        out.ensure(16);
         positions(out, at.source, at.lines[r]!);
       }
       if (out.pos >= FLUSH_AT) await this.#flush();

@@ -45,6 +45,15 @@ export class BinaryBuffer {
     this.view.setInt32(this.pos, v);
     this.pos += 4;
   }
+
+  /** Makes room for a value of `length` bytes and writes its length before it; returns where the value goes. */
+  field(length: number): number {
+    this.ensure(4 + length);
+    const at = this.pos + 4;
+    this.view.setInt32(this.pos, length);
+    this.pos = at + length;
+    return at;
+  }
 }
 
 const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -70,10 +79,8 @@ function refuse(type: string, text: string): never {
 const int4: ValueEncoder = (out, value) => {
   const n = Number(value);
   if (!(Number.isInteger(n) && n >= -2147483648 && n <= 2147483647)) refuse('integer', String(value));
-  out.ensure(8);
-  out.view.setInt32(out.pos, 4);
-  out.view.setInt32(out.pos + 4, n);
-  out.pos += 8;
+  const at = out.field(4);
+  out.view.setInt32(at, n);
 };
 
 const TWO_32 = 4294967296;
@@ -81,37 +88,31 @@ const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
 const int8: ValueEncoder = (out, value) => {
-  out.ensure(12);
-  out.view.setInt32(out.pos, 8);
   // Numbers here are safe integers; text past 15 digits may not be.
   if (typeof value === 'string' && value.length > 15) {
     const big = BigInt(value);
     if (big < INT8_MIN || big > INT8_MAX) refuse('bigint', value);
-    out.view.setBigInt64(out.pos + 4, big);
-    out.pos += 12;
+    const at = out.field(8);
+    out.view.setBigInt64(at, big);
     return;
   }
   const n = Number(value);
   if (!Number.isSafeInteger(n)) refuse('bigint', String(value));
   const high = Math.floor(n / TWO_32);
-  out.view.setInt32(out.pos + 4, high);
-  out.view.setUint32(out.pos + 8, n - high * TWO_32);
-  out.pos += 12;
+  const at = out.field(8);
+  out.view.setInt32(at, high);
+  out.view.setUint32(at + 4, n - high * TWO_32);
 };
 
 const float8: ValueEncoder = (out, value) => {
-  out.ensure(12);
-  out.view.setInt32(out.pos, 8);
+  const at = out.field(8);
   // The text of -0 is "0": Postgres reads it as 0, and so must this.
-  out.view.setFloat64(out.pos + 4, Number(value) || 0);
-  out.pos += 12;
+  out.view.setFloat64(at, Number(value) || 0);
 };
 
 const bool: ValueEncoder = (out, value) => {
-  out.ensure(5);
-  out.view.setInt32(out.pos, 1);
-  out.pos += 4;
-  out.buf[out.pos++] = value === true || value === 'true' ? 1 : 0;
+  const at = out.field(1);
+  out.buf[at] = value === true || value === 'true' ? 1 : 0;
 };
 
 /** UTF-8 bytes after a length word; `prefix` bytes first (jsonb's version byte). */
@@ -191,23 +192,25 @@ function writeDigits(out: BinaryBuffer, m: number, k: number, negative: boolean)
   while (last > first && GROUPS[last - 1] === 0) last--;
   const ndigits = last - first;
   const weight = ndigits ? point - 1 - first : 0;
-  out.ensure(12 + ndigits * 2);
+  let p = numericHeader(out, ndigits, weight, negative, k);
   const b = out.buf;
-  let p = out.pos;
-  const length = 8 + ndigits * 2;
-  b[p] = 0; b[p + 1] = 0; b[p + 2] = length >> 8; b[p + 3] = length & 255;
-  b[p + 4] = 0; b[p + 5] = ndigits;
-  b[p + 6] = (weight >> 8) & 255; b[p + 7] = weight & 255;
-  b[p + 8] = negative && ndigits ? 0x40 : 0; b[p + 9] = 0;
-  b[p + 10] = 0; b[p + 11] = k;
-  p += 12;
   for (let i = first; i < last; i++) {
     const d = GROUPS[i]!;
     b[p] = d >> 8;
     b[p + 1] = d & 255;
     p += 2;
   }
-  out.pos = p;
+}
+
+/** Writes a numeric's length and header (digit count, weight, sign, display scale); returns where its base-10000 digits go. */
+function numericHeader(out: BinaryBuffer, ndigits: number, weight: number, negative: boolean, dscale: number): number {
+  const at = out.field(8 + ndigits * 2);
+  const view = out.view;
+  view.setInt16(at, ndigits);
+  view.setInt16(at + 2, weight);
+  view.setUint16(at + 4, negative && ndigits ? 0x4000 : 0);
+  view.setInt16(at + 6, dscale);
+  return at + 8;
 }
 
 const numeric: ValueEncoder = (out, value) => {
@@ -247,16 +250,8 @@ const numeric: ValueEncoder = (out, value) => {
   if (weight > 32767 || weight < -32768) refuse('numeric', text);
   const start = first - (3 - (dweight - weight * 4));
   const ndigits = first === last ? 0 : Math.ceil((last - start) / 4);
-  out.ensure(12 + ndigits * 2);
+  let p = numericHeader(out, ndigits, weight, negative, dscale);
   const b = out.buf;
-  let p = out.pos;
-  const length = 8 + ndigits * 2;
-  b[p] = 0; b[p + 1] = 0; b[p + 2] = length >> 8; b[p + 3] = length & 255;
-  b[p + 4] = ndigits >> 8; b[p + 5] = ndigits & 255;
-  b[p + 6] = (weight >> 8) & 255; b[p + 7] = weight & 255;
-  b[p + 8] = negative && ndigits ? 0x40 : 0; b[p + 9] = 0;
-  b[p + 10] = dscale >> 8; b[p + 11] = dscale & 255;
-  p += 12;
   for (let k = start; k < start + ndigits * 4; k += 4) {
     let group = 0;
     for (let j = k; j < k + 4; j++) {
@@ -267,7 +262,6 @@ const numeric: ValueEncoder = (out, value) => {
     b[p + 1] = group & 255;
     p += 2;
   }
-  out.pos = p;
 };
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -300,10 +294,8 @@ const date: ValueEncoder = (out, value) => {
   const text = String(value);
   if (text.length !== 10) refuse('date', text);
   const days = dateDays('date', text);
-  out.ensure(8);
-  out.view.setInt32(out.pos, 4);
-  out.view.setInt32(out.pos + 4, days);
-  out.pos += 8;
+  const at = out.field(4);
+  out.view.setInt32(at, days);
 };
 
 /** Rounds half to even, as C's rint does in Postgres's reading of fractional seconds. */
@@ -329,10 +321,8 @@ const timestamptz: ValueEncoder = (out, value) => {
   const offset = (sign === '-' ? -1 : 1) * (zoneHours * 3600 + zoneMinutes * 60);
   const wholeSeconds = dateDays('timestamp with time zone', day!) * 86400 + hours * 3600 + minutes * 60 + seconds - offset;
   const micros = BigInt(wholeSeconds) * 1_000_000n + BigInt(fraction ? rint(Number(fraction) * 1_000_000) : 0);
-  out.ensure(12);
-  out.view.setInt32(out.pos, 8);
-  out.view.setBigInt64(out.pos + 4, micros);
-  out.pos += 12;
+  const at = out.field(8);
+  out.view.setBigInt64(at, micros);
 };
 
 const ENCODERS: Readonly<Record<ColumnKind, ValueEncoder>> = {
